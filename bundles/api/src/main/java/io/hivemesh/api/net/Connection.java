@@ -1,0 +1,31 @@
+package io.hivemesh.api.net;
+
+import io.hivemesh.api.multiformats.Multiaddr;
+import io.hivemesh.api.peer.PeerId;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** One secured, multiplexed connection to a peer. Thread-safe. */
+public interface Connection {
+
+    /** The authenticated remote peer. */
+    PeerId remotePeer();
+
+    /** The remote's transport address as seen by this node. */
+    Multiaddr remoteAddress();
+
+    /** This node's local address of the connection. */
+    Multiaddr localAddress();
+
+    /** Whether this node dialed the connection. */
+    boolean isOutbound();
+
+    /** Opens a stream on this connection, negotiating the first protocol the remote supports. */
+    CompletableFuture<Stream> newStream(List<String> protocols);
+
+    /** Whether the connection is still open. */
+    boolean isOpen();
+
+    /** Closes the connection and resets its streams; completes once closed. */
+    CompletableFuture<Void> close();
+}

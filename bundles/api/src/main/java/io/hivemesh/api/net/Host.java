@@ -1,0 +1,50 @@
+package io.hivemesh.api.net;
+
+import io.hivemesh.api.multiformats.Multiaddr;
+import io.hivemesh.api.peer.PeerId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * This node's libp2p host: listens, dials, secures and multiplexes connections and serves the
+ * {@link ProtocolHandler} whiteboard. Every network operation is asynchronous and bounded by a
+ * configured timeout; failures complete the future exceptionally with a {@code HivemeshException}
+ * that names the peer or address and the reason. Thread-safe.
+ */
+public interface Host {
+
+    /** This node's PeerId. */
+    PeerId peerId();
+
+    /** The addresses this host listens on, resolved (no port 0), without {@code /p2p/}. */
+    List<Multiaddr> listenAddresses();
+
+    /** The protocol ids currently served (the whiteboard's live view). */
+    Set<String> protocols();
+
+    /**
+     * Dials {@code address} (optionally ending in {@code /p2p/<id>}, which must then match the
+     * remote identity) and completes with the secured, multiplexed connection.
+     */
+    CompletableFuture<Connection> connect(Multiaddr address);
+
+    /**
+     * Opens a stream to {@code peer}, reusing a connection or dialing its known addresses from the
+     * {@link PeerStore}, and negotiates the first of {@code protocols} the remote supports.
+     */
+    CompletableFuture<Stream> newStream(PeerId peer, List<String> protocols);
+
+    /** The open connections, all peers. */
+    List<Connection> connections();
+
+    /** Measures one round trip with {@code /ipfs/ping/1.0.0}. */
+    CompletableFuture<Duration> ping(PeerId peer);
+
+    /** Closes every connection to {@code peer}. */
+    CompletableFuture<Void> disconnect(PeerId peer);
+
+    /** What this node knows about other peers. */
+    PeerStore peerStore();
+}

@@ -1,0 +1,121 @@
+package io.hivemesh.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three real nodes side by side through scripts/hivemesh-node, each with its own data directory
+ * and ports; a node's PeerId survives a full restart.
+ */
+class NodeScriptIT {
+    private static final Path ROOT = Path.of(System.getProperty("hivemesh.root", "..")).toAbsolutePath().normalize();
+    private static final Path SCRIPT = ROOT.resolve("scripts/hivemesh-node");
+    private static final Path NODES = Path.of("target/nodes").toAbsolutePath();
+    /** A port range of its own, apart from the defaults a developer's nodes use (-Dhivemesh.it.portBase). */
+    private static final int PORT_BASE = Integer.getInteger("hivemesh.it.portBase", 24000);
+    private static final Pattern PEER_ID = Pattern.compile("(?m)^PeerId\\s+(12D3KooW\\S+)\\s*$");
+
+    record Result(int exit, String out) {
+    }
+
+    @BeforeAll
+    static void startThreeNodes() throws Exception {
+        for (int n = 1; n <= 3; n++) {
+            Result r = node("start", n);
+            assertEquals(0, r.exit(), "start node " + n + ": " + r.out());
+        }
+    }
+
+    @AfterAll
+    static void destroyNodes() throws Exception {
+        for (int n = 1; n <= 3; n++) {
+            node("destroy", n);
+        }
+    }
+
+    @Test
+    void threeNodesRunSideBySideWithTheirOwnIdentityAndPorts() throws Exception {
+        Set<String> peers = new HashSet<>();
+        for (int n = 1; n <= 3; n++) {
+            String peer = peerId(n);
+            peers.add(peer);
+            assertTrue(Files.isRegularFile(NODES.resolve("node" + n + "/data/hivemesh/identity/node.key")),
+                    "node " + n + " keeps its key in its own data directory");
+            assertTrue(listening(PORT_BASE + 10 * n), "node " + n + " SSH port");
+            assertTrue(node("status", n).out().startsWith("running pid"));
+        }
+        assertEquals(3, peers.size(), "three distinct PeerIds: " + peers);
+    }
+
+    @Test
+    void peerIdIsUnchangedAfterARestartWithTheSameDataDirectory() throws Exception {
+        String before = peerId(2);
+        Result stop = node("stop", 2);
+        assertEquals(0, stop.exit(), stop.out());
+        assertEquals("stopped", node("status", 2).out().trim());
+        Result start = node("start", 2);
+        assertEquals(0, start.exit(), start.out());
+        assertEquals(before, peerId(2));
+        assertNotEquals(before, peerId(1));
+    }
+
+    @Test
+    void anUnknownCommandFailsWithTheShellsError() throws Exception {
+        Result r = node("exec", 1, "mesh:no-such-command");
+        assertNotEquals(0, r.exit(), r.out());
+        assertTrue(r.out().contains("not found"), r.out());
+    }
+
+    private static String peerId(int n) throws Exception {
+        Result r = node("exec", n, "mesh:id");
+        assertEquals(0, r.exit(), r.out());
+        Matcher m = PEER_ID.matcher(r.out());
+        assertTrue(m.find(), "mesh:id on node " + n + " prints a PeerId: " + r.out());
+        return m.group(1);
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static Result node(String command, int n, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(SCRIPT.toString(), command, Integer.toString(n)));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("HIVEMESH_DIST", System.getProperty("hivemesh.distribution"));
+        env.put("HIVEMESH_NODES", NODES.toString());
+        env.put("HIVEMESH_PORT_BASE", Integer.toString(PORT_BASE));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("hivemesh-node " + cmd + " timed out: " + out);
+        }
+        return new Result(p.exitValue(), out);
+    }
+}

@@ -66,6 +66,11 @@ final class KemKeyRing {
         return new KemKeyRing(null, retained, random, clock, List.of(KemKeyPair.generate(random, clock.instant())));
     }
 
+    /** A ring of the given pairs (current first), not persisted (tests, fuzzing). */
+    static KemKeyRing of(List<KemKeyPair> pairs, SecureRandom random, Clock clock) {
+        return new KemKeyRing(null, pairs.size(), random, clock, pairs);
+    }
+
     KemKeyPair current() {
         return pairs.get(0);
     }

@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -35,6 +38,7 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /** The crypto services in the real distribution: registered, working, persisted, and crypto:keys. */
 @RunWith(PaxExam.class)
@@ -54,6 +58,8 @@ public class CryptoServicesIT extends KarafTestSupport {
     private ReplayGuard replay;
     @Inject
     private NodeKeys keys;
+    @Inject
+    private ConfigurationAdmin configAdmin;
 
     @Configuration
     public Option[] config() {
@@ -131,5 +137,37 @@ public class CryptoServicesIT extends KarafTestSupport {
         assertNotNull(keys.publicKeys().get(1));
         assertTrue(after, after.contains(keys.publicKeys().get(1).id() + " current"));
         assertArrayEquals(new byte[] {1, 2, 3}, sealer.open(ctx, sealedToOld));
+    }
+
+    @Test
+    public void corruptKemKeyFileStopsTheCryptoServicesAndIsNotReplaced() throws Exception {
+        byte[] kemBefore = sealer.kemPublicKey();
+        Path dir = Files.createTempDirectory("hivemesh-crypto-corrupt");
+        Path kem = dir.resolve("kem.keys");
+        byte[] garbage = "not a key ring".getBytes(StandardCharsets.US_ASCII);
+        Files.write(kem, garbage);
+        org.osgi.service.cm.Configuration config = configAdmin.getConfiguration("io.hivemesh.crypto", null);
+        Dictionary<String, Object> props = config.getProperties() == null ? new Hashtable<>() : config.getProperties();
+        try {
+            props.put("directory", dir.toString());
+            config.update(props);
+            assertTrue("the crypto services go away",
+                    await(() -> bundleContext.getServiceReference(Sealer.class) == null
+                            && bundleContext.getServiceReference(Signer.class) == null, Duration.ofSeconds(30)));
+            assertArrayEquals("the corrupt file is left as it was", garbage, Files.readAllBytes(kem));
+            try {
+                executeCommand("crypto:keys");
+                fail("crypto:keys must fail without the crypto services");
+            } catch (Exception e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("no crypto keys"));
+            }
+        } finally {
+            props.put("directory", "");
+            config.update(props);
+        }
+        assertTrue("the crypto services come back",
+                await(() -> bundleContext.getServiceReference(Sealer.class) != null, Duration.ofSeconds(30)));
+        Sealer back = bundleContext.getService(bundleContext.getServiceReference(Sealer.class));
+        assertArrayEquals("same KEM key after the restart", kemBefore, back.kemPublicKey());
     }
 }

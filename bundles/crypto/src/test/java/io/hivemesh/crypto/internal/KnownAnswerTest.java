@@ -132,6 +132,27 @@ class KnownAnswerTest {
         assertArrayEquals(pub, again.publicKey());
     }
 
+    /**
+     * ML-KEM-768 key generation against NIST ACVP (ML-KEM keyGen, FIPS 203, vector set v1.1.0.38,
+     * test case 26): from d and z, the encapsulation key's SHA3-256 is H(ek) as published inside the
+     * expected decapsulation key (dk = dk_PKE ‖ ek ‖ H(ek) ‖ z).
+     */
+    @Test
+    void mlkem768AcvpKeyGenCase26() {
+        byte[] d = HEX.parseHex("97C4789340DF47850A84889820B9B4307DF3E43A7DE3F5857340C791934F1E99");
+        byte[] z = HEX.parseHex("D7F7FE2AA083A10A9C267D3163D0FB888C9D2D7614482095EF1817E1E9E4AC88");
+        byte[] seed = java.util.Arrays.copyOf(d, 64);
+        System.arraycopy(z, 0, seed, 32, 32);
+        KemKeyPair pair = new KemKeyPair(new byte[32], seed, Instant.EPOCH);
+        byte[] ek = java.util.Arrays.copyOfRange(pair.publicKey(), 33, 33 + 1184);
+        org.bouncycastle.crypto.digests.SHA3Digest sha3 = new org.bouncycastle.crypto.digests.SHA3Digest(256);
+        sha3.update(ek, 0, ek.length);
+        byte[] h = new byte[32];
+        sha3.doFinal(h, 0);
+        assertEquals("345f067d4a9b077fbf18f7561cc71d409d21a3038f1eadd46f165e47b736ed73", HEX.formatHex(h));
+        assertTrue(HEX.formatHex(ek).endsWith("2939a35349164df25688c015d"), "ek tail");
+    }
+
     /** ML-DSA-65 sizes (FIPS 204 table 2), sign/verify, and rebuilding the key from its seed. */
     @Test
     void mldsa65() {

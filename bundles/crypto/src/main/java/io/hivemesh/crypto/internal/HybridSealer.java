@@ -77,8 +77,14 @@ final class HybridSealer implements Sealer {
 
         X25519PrivateKeyParameters ephemeral = new X25519PrivateKeyParameters(random);
         byte[] ssX = KemKeyPair.agree(ephemeral, recipientX);
-        SecretWithEncapsulation enc = new MLKEMGenerator(random)
-                .generateEncapsulated(new MLKEMPublicKeyParameters(MLKEMParameters.ml_kem_768, recipientK));
+        SecretWithEncapsulation enc;
+        try {
+            enc = new MLKEMGenerator(random)
+                    .generateEncapsulated(new MLKEMPublicKeyParameters(MLKEMParameters.ml_kem_768, recipientK));
+        } catch (RuntimeException e) {
+            throw new CryptoException("recipient KEM public key: not a valid ML-KEM-768 encapsulation key ("
+                    + e.getMessage() + ")", e);
+        }
         byte[] ssK = enc.getSecret();
 
         int chunk = 1 << chunkLog2;

@@ -106,6 +106,11 @@ class HybridSealerTest {
         assertThrows(CryptoException.class, () -> aliceSealer.seal(Arrays.copyOf(pub, 100), ctx, bytes(1)));
         pub[0] = 2;
         assertThrows(CryptoException.class, () -> aliceSealer.seal(pub, ctx, bytes(1)));
+        // FIPS 203 section 7.2 modulus check: coefficients of 0xfff exceed q = 3329.
+        byte[] badMlKem = bobSealer.kemPublicKey();
+        Arrays.fill(badMlKem, 33, 33 + 384, (byte) 0xff);
+        CryptoException e = assertThrows(CryptoException.class, () -> aliceSealer.seal(badMlKem, ctx, bytes(1)));
+        assertTrue(e.getMessage().contains("not a valid ML-KEM-768 encapsulation key"), e.getMessage());
     }
 
     @Test

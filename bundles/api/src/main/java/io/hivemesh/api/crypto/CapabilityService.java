@@ -15,14 +15,22 @@ public interface CapabilityService {
     /** Issues a narrower token under {@code parentToken}, held by this node; widening is refused. */
     byte[] delegate(byte[] parentToken, Capability narrower);
 
-    /** A fresh random challenge for a presenter to sign. */
+    /**
+     * A fresh random challenge for a presenter to sign; this node remembers it for a short time and
+     * accepts it in exactly one {@link #verify} call.
+     */
     byte[] challenge();
 
+    /** This node's signature, as presenter of {@code token}, over a verifier's {@code challenge}. */
+    byte[] present(byte[] token, byte[] challenge);
+
     /**
-     * Verifies that {@code presenter} holds {@code token} for {@code action} on {@code resource}:
-     * chain signatures, attenuation, times, audience, and {@code presenterSignature} over
-     * {@code challenge}. Returns the effective (narrowest) grant or throws {@link CryptoException}.
+     * Verifies that {@code presenter} holds {@code token}, rooted at {@code trustedIssuer}, for
+     * {@code action} on {@code resource}: chain signatures, attenuation, times, audience, and
+     * {@code presenterSignature} over {@code challenge} (which must come from {@link #challenge()} of
+     * this service and not have been used). Returns the effective (narrowest) grant or throws
+     * {@link CryptoException} naming the failed check.
      */
-    Capability verify(byte[] token, PeerId presenter, byte[] challenge, byte[] presenterSignature,
-                      String resource, String action);
+    Capability verify(byte[] token, PeerId trustedIssuer, PeerId presenter, byte[] challenge,
+                      byte[] presenterSignature, String resource, String action);
 }

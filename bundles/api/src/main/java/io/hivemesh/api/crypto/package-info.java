@@ -3,7 +3,7 @@
  * threshold secret sharing and capability tokens.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.hivemesh.api.crypto;
 
 import org.osgi.annotation.bundle.Export;

@@ -43,6 +43,36 @@ public abstract class RealRuntimeConformance extends RuntimeEngineConformance {
     }
 
     @Test
+    void logsShowWhatTheContainerPrinted() throws Exception {
+        get(engine().deploy("ct-logs", pod("logs", "echo hello-from-ct; exec sleep 600", 0), DeployConfig.defaults()));
+        List<String> logs = eventually(() -> join(engine().logs("ct-logs", 10)), l -> l.contains("hello-from-ct"));
+        assertEquals(List.of("hello-from-ct"), logs);
+        get(engine().deploy("ct-logs", pod("logs2", "echo second; exec sleep 600", 0), DeployConfig.defaults()));
+        List<String> after = eventually(() -> join(engine().logs("ct-logs", 10)), l -> l.contains("second"));
+        assertEquals(List.of("second"), after, "only the redeployed pod is left");
+    }
+
+    @Test
+    void exitedWorkloadReportsTheExitCodeFromTheRuntime() throws Exception {
+        get(engine().deploy("ct-exit", pod("exit", "sleep 0.3; exit 3", 0), DeployConfig.defaults()));
+        WorkloadStatus s = eventually(() -> join(engine().status("ct-exit")), x -> x.state() == WorkloadState.EXITED);
+        assertEquals(WorkloadState.EXITED, s.state(), () -> "status " + s);
+        assertEquals(3, s.exitCode().orElseThrow());
+    }
+
+    @Test
+    void followsLogsUntilCancelled() throws Exception {
+        get(engine().deploy("ct-follow", pod("follow", "i=0; while [ $i -lt 300 ]; do echo tick-$i; i=$((i+1)); sleep 0.1; done; sleep 600", 0),
+                DeployConfig.defaults()));
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> following = engine().followLogs("ct-follow", 0, lines::add);
+        eventually(() -> lines.size(), n -> n >= 3);
+        following.cancel(true);
+        assertTrue(lines.size() >= 3, () -> "lines " + lines);
+        assertTrue(lines.stream().allMatch(l -> l.startsWith("tick-")), () -> "lines " + lines);
+    }
+
+    @Test
     void podServesHttpOnItsHostPortUntilRemoved() throws Exception {
         int port = basePort();
         WorkloadStatus status = get(engine().deploy("ct-http", httpPod("web", port), DeployConfig.defaults()));

@@ -14,13 +14,18 @@ import java.util.regex.Pattern;
  * Turns validated documents and a deploy config into the pods an engine creates. Pod names are
  * {@code <workloadId>-<metadata.name>} (with {@code -<n>} per replica when there are several), so
  * two workloads never collide. Labels: the manifest's, the config's, then {@link #NAME_LABEL} and
- * {@link RuntimeEngine#WORKLOAD_LABEL} (which nothing can override). The config's CPU/memory limits
+ * {@link #ENGINE_LABEL} and {@link RuntimeEngine#WORKLOAD_LABEL} (which nothing can override). The config's CPU/memory limits
  * replace the manifest's on every container; its env is added to every container, over the
  * manifest's. Replicas: {@code config.replicas()} when above 1, else the document's own.
  */
 public final class PodPlan {
     /** Label holding the manifest's {@code metadata.name}. */
     public static final String NAME_LABEL = "io.hivemesh.name";
+    /**
+     * Label holding the name of the engine that created the pod: engines that share one runtime
+     * (docker on podman's compatible API) never claim each other's workloads.
+     */
+    public static final String ENGINE_LABEL = "io.hivemesh.engine";
     /** Label holding the replica number of a pod (1-based). */
     public static final String REPLICA_LABEL = "io.hivemesh.replica";
     private static final Pattern WORKLOAD_ID = Pattern.compile("[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?");
@@ -37,8 +42,8 @@ public final class PodPlan {
         return workloadId;
     }
 
-    /** The pods of workload {@code workloadId} for {@code documents} under {@code config}. */
-    public static List<PodSpec> plan(String workloadId, List<ManifestDocument> documents, DeployConfig config) {
+    /** The pods engine {@code engine} creates for workload {@code workloadId}: {@code documents} under {@code config}. */
+    public static List<PodSpec> plan(String engine, String workloadId, List<ManifestDocument> documents, DeployConfig config) {
         checkWorkloadId(workloadId);
         OptionalLong cpu = config.cpuLimit().map(q -> quantity(() -> Quantities.cpuMillis(q), "cpu limit"))
                 .map(OptionalLong::of).orElse(OptionalLong.empty());
@@ -60,6 +65,7 @@ public final class PodPlan {
                 labels.putAll(config.labels());
                 labels.put(NAME_LABEL, manifestName.length() <= 63 ? manifestName : doc.name());
                 labels.put(REPLICA_LABEL, Integer.toString(r));
+                labels.put(ENGINE_LABEL, engine);
                 labels.put(RuntimeEngine.WORKLOAD_LABEL, workloadId);
                 String name = workloadId + "-" + doc.name() + (replicas > 1 ? "-" + r : "");
                 pods.add(new PodSpec(name, workloadId, doc.name(), labels, doc.restartPolicy(), containers));

@@ -69,7 +69,7 @@ class ManifestsTest {
         List<ManifestDocument> docs = Manifests.parse(POD + "---\n" + DEPLOYMENT);
         assertEquals(2, docs.size());
         assertEquals(3, docs.get(1).replicas());
-        List<PodSpec> pods = PodPlan.plan("w1", docs, DeployConfig.defaults());
+        List<PodSpec> pods = PodPlan.plan("test", "w1", docs, DeployConfig.defaults());
         assertEquals(List.of("w1-web", "w1-api-1", "w1-api-2", "w1-api-3"), pods.stream().map(PodSpec::name).toList());
         assertEquals("w1", pods.get(3).labels().get(RuntimeEngine.WORKLOAD_LABEL));
         assertEquals("api", pods.get(3).labels().get("app"));
@@ -79,7 +79,7 @@ class ManifestsTest {
     void configOverridesLimitsAndAddsEnvAndLabels() {
         DeployConfig config = new DeployConfig(2, Optional.of("1"), Optional.of("1Gi"), Map.of("X", "y"),
                 Map.of("team", "a", RuntimeEngine.WORKLOAD_LABEL, "spoof"));
-        List<PodSpec> pods = PodPlan.plan("w2", Manifests.parse(POD), config);
+        List<PodSpec> pods = PodPlan.plan("test", "w2", Manifests.parse(POD), config);
         assertEquals(2, pods.size());
         ContainerSpec c = pods.get(0).containers().get(0);
         assertEquals(1000, c.cpuMillis().getAsLong());
@@ -88,6 +88,7 @@ class ManifestsTest {
         assertEquals("hello", c.env().get("GREETING"));
         assertEquals("w2", pods.get(0).labels().get(RuntimeEngine.WORKLOAD_LABEL));
         assertEquals("a", pods.get(0).labels().get("team"));
+        assertEquals("test", pods.get(0).labels().get(PodPlan.ENGINE_LABEL));
     }
 
     @ParameterizedTest
@@ -125,9 +126,9 @@ class ManifestsTest {
 
     @Test
     void rejectsBadWorkloadIdsAndConfigQuantities() {
-        assertThrows(RuntimeEngineException.class, () -> PodPlan.plan("Bad_Id", Manifests.parse(POD), DeployConfig.defaults()));
+        assertThrows(RuntimeEngineException.class, () -> PodPlan.plan("test", "Bad_Id", Manifests.parse(POD), DeployConfig.defaults()));
         DeployConfig bad = new DeployConfig(1, Optional.of("fast"), Optional.empty(), Map.of(), Map.of());
-        RuntimeEngineException e = assertThrows(RuntimeEngineException.class, () -> PodPlan.plan("ok", Manifests.parse(POD), bad));
+        RuntimeEngineException e = assertThrows(RuntimeEngineException.class, () -> PodPlan.plan("test", "ok", Manifests.parse(POD), bad));
         assertTrue(e.getMessage().contains("cpu limit"));
     }
 

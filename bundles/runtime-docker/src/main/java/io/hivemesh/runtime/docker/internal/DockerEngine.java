@@ -82,7 +82,7 @@ public final class DockerEngine implements RuntimeEngine {
     @Override
     public CompletableFuture<WorkloadStatus> deploy(String workloadId, String manifestYaml, DeployConfig config) {
         return async(() -> {
-            List<PodSpec> pods = PodPlan.plan(workloadId, Manifests.parse(manifestYaml), config);
+            List<PodSpec> pods = PodPlan.plan(NAME, workloadId, Manifests.parse(manifestYaml), config);
             List<String> created = new ArrayList<>();
             try {
                 removeAll(containers(RuntimeEngine.WORKLOAD_LABEL + "=" + workloadId));
@@ -356,7 +356,7 @@ public final class DockerEngine implements RuntimeEngine {
 
     private List<Container> containers(String labelFilter) {
         ObjectNode filters = JSON.createObjectNode();
-        filters.putArray("label").add(labelFilter);
+        filters.putArray("label").add(labelFilter).add(PodPlan.ENGINE_LABEL + "=" + NAME);
         String path = "/containers/json?all=1&filters=" + URLEncoder.encode(filters.toString(), StandardCharsets.UTF_8);
         JsonNode list = json("GET", path, null, "listing containers");
         List<Container> out = new ArrayList<>();

@@ -73,7 +73,7 @@ public final class MockEngine implements RuntimeEngine {
     @Override
     public CompletableFuture<WorkloadStatus> deploy(String workloadId, String manifestYaml, DeployConfig config) {
         return later(() -> {
-            List<PodSpec> pods = PodPlan.plan(workloadId, Manifests.parse(manifestYaml), config);
+            List<PodSpec> pods = PodPlan.plan(NAME, workloadId, Manifests.parse(manifestYaml), config);
             synchronized (this) {
                 deploys++;
                 if (failureRate > 0 && random.nextDouble() < failureRate) {

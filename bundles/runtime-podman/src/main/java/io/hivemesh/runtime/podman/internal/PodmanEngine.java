@@ -39,7 +39,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * {@code podman kube play --replace}; every pod and container carries the workload label, so
  * status, list, logs and remove ask podman by label and the engine keeps no state of its own (an
  * engine restart or a node restart finds every workload again). A failed deploy removes everything
- * labelled with the workload. Blocking CLI calls run on the given executor. Thread-safe.
+ * labelled with the workload. Only pods labelled {@code io.hivemesh.engine=podman} are its own.
+ * Blocking CLI calls run on the given executor. Thread-safe.
  */
 public final class PodmanEngine implements RuntimeEngine {
     public static final String NAME = "podman";
@@ -77,7 +78,7 @@ public final class PodmanEngine implements RuntimeEngine {
     @Override
     public CompletableFuture<WorkloadStatus> deploy(String workloadId, String manifestYaml, DeployConfig config) {
         return async(() -> {
-            List<PodSpec> pods = PodPlan.plan(workloadId, Manifests.parse(manifestYaml), config);
+            List<PodSpec> pods = PodPlan.plan(NAME, workloadId, Manifests.parse(manifestYaml), config);
             Set<String> before;
             try {
                 before = podNames(workloadId);
@@ -310,7 +311,8 @@ public final class PodmanEngine implements RuntimeEngine {
 
     private Set<String> podNames(String workloadId) {
         String out = cli.check(NAME + ": listing pods", List.of("pod", "ps", "--filter",
-                "label=" + RuntimeEngine.WORKLOAD_LABEL + "=" + workloadId, "--format", "{{.Name}}"));
+                "label=" + RuntimeEngine.WORKLOAD_LABEL + "=" + workloadId, "--filter",
+                "label=" + PodPlan.ENGINE_LABEL + "=" + NAME, "--format", "{{.Name}}"));
         Set<String> names = new LinkedHashSet<>();
         out.lines().map(String::strip).filter(s -> !s.isEmpty()).forEach(names::add);
         return names;
@@ -318,8 +320,8 @@ public final class PodmanEngine implements RuntimeEngine {
 
     /** The app containers (not pod infra containers) matching a label filter, as podman reports them. */
     private List<ContainerObservation> containers(String labelFilter) {
-        String json = cli.check(NAME + ": listing containers",
-                List.of("ps", "-a", "--filter", "label=" + labelFilter, "--format", "json"));
+        String json = cli.check(NAME + ": listing containers", List.of("ps", "-a", "--filter", "label=" + labelFilter,
+                "--filter", "label=" + PodPlan.ENGINE_LABEL + "=" + NAME, "--format", "json"));
         List<ContainerObservation> out = new ArrayList<>();
         List<String> needInspect = new ArrayList<>();
         for (Object o : asList(parseJson(json))) {

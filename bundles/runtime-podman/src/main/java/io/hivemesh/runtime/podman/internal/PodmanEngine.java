@@ -79,13 +79,13 @@ public final class PodmanEngine implements RuntimeEngine {
     public CompletableFuture<WorkloadStatus> deploy(String workloadId, String manifestYaml, DeployConfig config) {
         return async(() -> {
             List<PodSpec> pods = PodPlan.plan(NAME, workloadId, Manifests.parse(manifestYaml), config);
-            Set<String> before;
-            try {
-                before = podNames(workloadId);
-            } catch (RuntimeEngineException e) {
-                throw new RuntimeEngineException(NAME + ": deploy of workload " + workloadId + " failed: "
-                        + e.getMessage(), e);
-            }
+            // The workload's pods before this deploy, listed while kube play runs (pods it creates
+            // are not stale: only names outside the new plan are removed afterwards).
+            CompletableFuture<Set<String>> listing = CompletableFuture.supplyAsync(() -> podNames(workloadId), r -> {
+                Thread t = new Thread(r, "hivemesh-podman-list");
+                t.setDaemon(true);
+                t.start();
+            });
             Path file = null;
             try {
                 file = Files.createTempFile("hivemesh-" + workloadId + "-", ".yaml");
@@ -109,6 +109,13 @@ public final class PodmanEngine implements RuntimeEngine {
                         // a leftover temp file is harmless; the deploy result matters
                     }
                 }
+            }
+            Set<String> before;
+            try {
+                before = listing.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw new RuntimeEngineException(NAME + ": deploy of workload " + workloadId + " failed: "
+                        + unwrap(e).getMessage(), e);
             }
             Set<String> stale = new LinkedHashSet<>(before);
             pods.forEach(p -> stale.remove(p.name()));

@@ -26,10 +26,19 @@ public interface RuntimeEngine {
     /** Checks a (possibly multi-document) YAML manifest; throws {@link ManifestException} naming the bad field. */
     void validate(String manifestYaml);
 
-    /** Deploys (or replaces) workload {@code workloadId}; completes when the runtime has started it. */
+    /**
+     * Deploys (or replaces) workload {@code workloadId}; completes when the runtime has started it.
+     * Workload ids are lower-case DNS labels of at most 40 characters. Every Pod document (and every
+     * Deployment, with {@code config.replicas()} copies when that is above 1, else its own
+     * {@code spec.replicas}) becomes one pod. On failure nothing of the new deployment is left behind.
+     * A redeploy replaces the workload's previous pods, including replicas it no longer has.
+     */
     CompletableFuture<WorkloadStatus> deploy(String workloadId, String manifestYaml, DeployConfig config);
 
-    /** The workload's status as the runtime reports it now. */
+    /**
+     * The workload's status as the runtime reports it now; completes exceptionally with
+     * {@link NoSuchWorkloadException} when the runtime holds nothing labelled with the id.
+     */
     CompletableFuture<WorkloadStatus> status(String workloadId);
 
     /** The last {@code tail} log lines of every container of the workload. */
@@ -41,7 +50,10 @@ public interface RuntimeEngine {
      */
     CompletableFuture<Void> followLogs(String workloadId, int tail, Consumer<String> onLine);
 
-    /** Stops and removes every container of the workload; completes when nothing of it is left. */
+    /**
+     * Stops and removes every container (and pod) of the workload; completes when nothing of it is
+     * left; {@link NoSuchWorkloadException} when there was nothing to remove.
+     */
     CompletableFuture<Void> remove(String workloadId);
 
     /** Every workload this engine finds in the runtime (by label). */

@@ -3,7 +3,7 @@
  * values it exchanges.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.hivemesh.api.runtime;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,0 +1,2 @@
+/** The in-memory mock runtime engine (private): runs nothing. */
+package io.hivemesh.runtime.mock.internal;

@@ -1,0 +1,2 @@
+/** The podman runtime engine (private). */
+package io.hivemesh.runtime.podman.internal;

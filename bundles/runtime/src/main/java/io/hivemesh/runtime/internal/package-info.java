@@ -1,0 +1,2 @@
+/** Engine selection over the RuntimeEngine whiteboard (private). */
+package io.hivemesh.runtime.internal;

@@ -1,0 +1,144 @@
+package io.hivemesh.transport.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hivemesh.api.multiformats.Multiaddr;
+import io.hivemesh.api.net.Connection;
+import io.hivemesh.api.net.ProtocolHandler;
+import io.hivemesh.api.net.Stream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two Java hosts over loopback: the whole stack (TCP, multistream, Noise, yamux, identify, ping). */
+class HostLoopbackTest {
+    static final String ECHO = "/hivemesh/test/echo/1.0.0";
+    private Libp2pHost a;
+    private Libp2pHost b;
+
+    static Libp2pHost host() {
+        Libp2pHost h = new Libp2pHost(new TestIdentity(), HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+        h.start();
+        return h;
+    }
+
+    /** Echoes every chunk back, then half-closes at end of stream. */
+    static final ProtocolHandler ECHO_HANDLER = new ProtocolHandler() {
+        @Override
+        public void handle(Stream s) {
+            s.read().whenComplete((chunk, e) -> {
+                if (e != null) {
+                    return;
+                }
+                if (chunk.isEmpty()) {
+                    s.close();
+                    return;
+                }
+                s.write(chunk.get()).thenRun(() -> handle(s));
+            });
+        }
+    };
+
+    @BeforeEach
+    void start() {
+        a = host();
+        b = host();
+        b.addHandler(ECHO, ECHO_HANDLER);
+    }
+
+    @AfterEach
+    void stop() {
+        a.stop();
+        b.stop();
+    }
+
+    Multiaddr addrOf(Libp2pHost h) {
+        return h.listenAddresses().get(0).encapsulate("/p2p/" + h.peerId());
+    }
+
+    @Test
+    void dialsPingsAndIdentifies() throws Exception {
+        Connection c = a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        assertEquals(b.peerId(), c.remotePeer());
+        assertTrue(c.isOutbound());
+        Duration rtt = a.ping(b.peerId()).get(10, TimeUnit.SECONDS);
+        assertTrue(rtt.toNanos() > 0);
+        assertTrue(a.peerStore().latency(b.peerId()).isPresent());
+        waitFor(() -> a.peerStore().protocols(b.peerId()).contains(ECHO));
+        assertEquals("hivemesh/test", a.agentVersion(b.peerId()));
+        assertTrue(a.peerStore().addresses(b.peerId()).contains(b.listenAddresses().get(0)));
+        waitFor(() -> b.peerStore().protocols(a.peerId()).contains(Libp2pHost.PING));
+    }
+
+    @Test
+    void echoesEightMebibytesWithMatchingDigest() throws Exception {
+        a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        Stream s = a.newStream(b.peerId(), List.of("/not/served", ECHO)).get(10, TimeUnit.SECONDS);
+        assertEquals(ECHO, s.protocol());
+        byte[] data = new byte[8 * 1024 * 1024];
+        new Random(1).nextBytes(data);
+        CompletableFuture<byte[]> echoed = Streams.readAll(s, data.length);
+        for (int off = 0; off < data.length; off += 1 << 20) {
+            s.write(ByteBuffer.wrap(data, off, 1 << 20)).get(10, TimeUnit.SECONDS);
+        }
+        s.closeWrite().get(10, TimeUnit.SECONDS);
+        byte[] back = echoed.get(30, TimeUnit.SECONDS);
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data),
+                MessageDigest.getInstance("SHA-256").digest(back));
+    }
+
+    @Test
+    void unregisteredProtocolGetsNaAndLeavesIdentify() throws Exception {
+        a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        waitFor(() -> a.peerStore().protocols(b.peerId()).contains(ECHO));
+        b.removeHandler(ECHO, ECHO_HANDLER);
+        waitFor(() -> !a.peerStore().protocols(b.peerId()).contains(ECHO));
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> a.newStream(b.peerId(), List.of(ECHO)).get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("supports none"), e.getCause().getMessage());
+        assertTrue(a.ping(b.peerId()).get(10, TimeUnit.SECONDS).toNanos() > 0, "connection survives the na");
+    }
+
+    @Test
+    void wrongPeerIdInAddressFailsTheDial() {
+        Multiaddr wrong = b.listenAddresses().get(0).encapsulate("/p2p/" + new TestIdentity().peerId());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> a.connect(wrong).get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("dialed address names"), e.getCause().getMessage());
+        assertTrue(a.connections().isEmpty());
+    }
+
+    @Test
+    void disconnectClosesAndNewStreamRedials() throws Exception {
+        a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        a.disconnect(b.peerId()).get(10, TimeUnit.SECONDS);
+        waitFor(() -> a.connections().isEmpty());
+        Stream s = a.newStream(b.peerId(), List.of(ECHO)).get(10, TimeUnit.SECONDS);
+        s.write(ByteBuffer.wrap(new byte[] {1, 2, 3})).get(10, TimeUnit.SECONDS);
+        Optional<ByteBuffer> r = s.read().get(10, TimeUnit.SECONDS);
+        assertEquals(3, r.orElseThrow().remaining());
+        assertFalse(a.connections().isEmpty());
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

@@ -97,10 +97,25 @@ class JsInteropIT {
     @Test
     @Order(2)
     void jsDialsJavaAndPingsIt() throws Exception {
+        java.disconnect(jsId).get(10, TimeUnit.SECONDS);
+        HostLoopbackTest.waitFor(() -> java.connections().isEmpty());
+        HostLoopbackTest.waitFor(() -> {
+            try {
+                return !js.call("connections", Map.of(), 10).toString().contains(java.peerId().toString());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
         JsonNode r = js.call("dial", Map.of("addr", javaAddr()), 20);
         assertEquals(java.peerId().toString(), r.get("peer").asText());
         JsonNode ping = js.call("ping", Map.of("addr", javaAddr()), 20);
         assertTrue(ping.get("rtt").asDouble() >= 0);
+        assertEquals(1, java.connections().size());
+        assertTrue(!java.connections().get(0).isOutbound(), "the connection is js's: inbound here");
+        Stream s = java.newStream(jsId, List.of(ECHO)).get(10, TimeUnit.SECONDS);
+        s.write(ByteBuffer.wrap(new byte[] {9, 8, 7})).get(10, TimeUnit.SECONDS);
+        assertEquals(3, s.read().get(10, TimeUnit.SECONDS).orElseThrow().remaining());
+        s.close();
     }
 
     @Test

@@ -73,6 +73,16 @@ const commands = {
     const target = addr ? multiaddr(addr) : peerIdFromString(peer)
     return { rtt: await node.services.ping.ping(target) }
   },
+  async pingMany ({ addr, count }) {
+    const target = multiaddr(addr)
+    const rtts = []
+    for (let i = 0; i < count; i++) {
+      const start = process.hrtime.bigint()
+      await node.services.ping.ping(target)
+      rtts.push(Number(process.hrtime.bigint() - start) / 1e6)
+    }
+    return { rtts }
+  },
   async peerInfo ({ peer }) {
     const p = await node.peerStore.get(peerIdFromString(peer))
     const agent = p.metadata.get('AgentVersion')
@@ -86,8 +96,8 @@ const commands = {
     return { connections: node.getConnections().map(c => ({ peer: c.remotePeer.toString(), status: c.status, direction: c.direction })) }
   },
   // Sends `bytes` pseudo-random bytes on `protocol` to `peer`, reads the whole reply.
-  async transfer ({ peer, protocol, bytes, seed }) {
-    const stream = await node.dialProtocol(peerIdFromString(peer), protocol)
+  async transfer ({ peer, addr, protocol, bytes, seed }) {
+    const stream = await node.dialProtocol(addr ? multiaddr(addr) : peerIdFromString(peer), protocol)
     const start = Date.now()
     const reading = readAll(stream)
     const sent = await sendAll(stream, bytes, seed ?? 1)

@@ -91,6 +91,7 @@ public final class Libp2pHost implements Host {
         builtins.put(IdentifyMessages.PROTOCOL, this::serveIdentify);
         builtins.put(IdentifyMessages.PUSH_PROTOCOL, this::serveIdentifyPush);
         builtins.put(PING, Libp2pHost::servePing);
+        builtins.put(Perf.PROTOCOL, Perf::serve);
     }
 
     /**
@@ -300,6 +301,14 @@ public final class Libp2pHost implements Host {
                         s.reset();
                     }
                 });
+    }
+
+    /**
+     * Runs one libp2p perf exchange with {@code peer}: uploads {@code upload} bytes and downloads
+     * {@code download} bytes on one stream (for benchmarks and diagnostics).
+     */
+    public CompletableFuture<Perf.Result> perf(PeerId peer, long upload, long download) {
+        return newStream(peer, List.of(Perf.PROTOCOL)).thenCompose(s -> Perf.run(s, upload, download));
     }
 
     @Override

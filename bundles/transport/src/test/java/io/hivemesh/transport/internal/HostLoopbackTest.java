@@ -101,6 +101,14 @@ class HostLoopbackTest {
     }
 
     @Test
+    void perfProtocolMovesTheRequestedBytesBothWays() throws Exception {
+        a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        Perf.Result r = a.perf(b.peerId(), 3 * 1024 * 1024 + 5, 5 * 1024 * 1024 + 7).get(30, TimeUnit.SECONDS);
+        assertEquals(5 * 1024 * 1024 + 7, r.downloaded());
+        assertTrue(r.nanos() > 0);
+    }
+
+    @Test
     void unregisteredProtocolGetsNaAndLeavesIdentify() throws Exception {
         a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
         waitFor(() -> a.peerStore().protocols(b.peerId()).contains(ECHO));

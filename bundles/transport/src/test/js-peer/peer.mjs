@@ -38,12 +38,14 @@ async function sendAll (stream, total, seed) {
 async function readAll (stream) {
   const hash = createHash('sha256')
   let bytes = 0
+  let text = ''
   for await (const chunk of stream) {
     const b = chunk.subarray ? chunk.subarray() : chunk
     hash.update(b)
     bytes += b.length
+    if (text.length < 128) { text += new TextDecoder().decode(b.subarray(0, 128)) }
   }
-  return { bytes, sha256: hash.digest('hex') }
+  return { bytes, sha256: hash.digest('hex'), text: text.slice(0, 128) }
 }
 
 await node.handle(ECHO, async (stream) => {
@@ -103,7 +105,7 @@ const commands = {
     const sent = await sendAll(stream, bytes, seed ?? 1)
     await stream.close()
     const got = await reading
-    return { sent, received: got.sha256, receivedBytes: got.bytes, ms: Date.now() - start }
+    return { sent, received: got.sha256, receivedBytes: got.bytes, replyText: got.text, ms: Date.now() - start }
   },
   async hangUp ({ peer }) {
     await node.hangUp(peerIdFromString(peer))

@@ -134,6 +134,24 @@ public final class Libp2pHost implements Host {
                     "/tcp/0$", "/tcp/" + actual.getPort()));
         }
         boundAddresses = List.copyOf(bound);
+        long period = Math.max(1, Math.min(30, config.idleTimeout().toSeconds() / 2));
+        group.scheduleAtFixedRate(this::closeIdle, period, period, TimeUnit.SECONDS);
+    }
+
+    /** Closes connections that had no stream and no traffic for the idle timeout. */
+    private void closeIdle() {
+        long now = System.nanoTime();
+        long idle = config.idleTimeout().toNanos();
+        for (List<HostConnection> list : connections.values()) {
+            for (HostConnection c : list) {
+                c.session.execute(() -> {
+                    if (c.isOpen() && c.session.streamCount() == 0 && now - c.session.lastActivityNanos() > idle) {
+                        LOG.debug("closing idle {}", c);
+                        c.close();
+                    }
+                });
+            }
+        }
     }
 
     /** Closes every connection and listener and stops the event loops (bounded wait). */
@@ -322,11 +340,19 @@ public final class Libp2pHost implements Host {
     private void upgrade(SocketChannel ch, boolean initiator, PeerId expected, CompletableFuture<HostConnection> done) {
         CompletableFuture<HostConnection> upgraded = done != null ? done : new CompletableFuture<>();
         ChannelPipeline p = ch.pipeline();
-        Multistream.Negotiation security = initiator ? new Multistream.Initiator(List.of(NOISE))
-                : new Multistream.Responder(fixed(NOISE), ch.alloc());
-        p.addLast("multistream-security", new MultistreamHandler(security, (ctx, proto) ->
-                ctx.pipeline().addAfter(ctx.name(), "noise-handshake", new NoiseHandler(initiator, identity,
-                        List.of(YAMUX), expected, random, (nctx, remote) -> secured(nctx, initiator, remote, upgraded)))));
+        if (initiator) {
+            // Only /noise is proposed, so the first Noise message follows the proposal at once (saves a
+            // round trip); any answer but /noise fails the connection, as it would without pipelining.
+            p.addLast("multistream-security", new MultistreamHandler(new Multistream.Initiator(List.of(NOISE)),
+                    (ctx, proto) -> { }));
+            p.addLast("noise-handshake", new NoiseHandler(true, identity, List.of(YAMUX), expected, random,
+                    (nctx, remote) -> secured(nctx, true, remote, upgraded)));
+        } else {
+            p.addLast("multistream-security", new MultistreamHandler(new Multistream.Responder(fixed(NOISE), ch.alloc()),
+                    (ctx, proto) -> ctx.pipeline().addAfter(ctx.name(), "noise-handshake", new NoiseHandler(false,
+                            identity, List.of(YAMUX), expected, random,
+                            (nctx, remote) -> secured(nctx, false, remote, upgraded)))));
+        }
         p.addLast("upgrade-guard", new UpgradeGuard(upgraded));
         ch.eventLoop().schedule(() -> {
             if (!upgraded.isDone()) {

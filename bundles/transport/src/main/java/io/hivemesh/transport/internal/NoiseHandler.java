@@ -35,6 +35,19 @@ final class NoiseHandler extends ByteToMessageDecoder {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            startInitiator(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        startInitiator(ctx);
+        super.channelActive(ctx);
+    }
+
+    /** The initiator's first message ({@code -> e}); sent once the channel is connected. */
+    private void startInitiator(ChannelHandlerContext ctx) {
         if (handshake.initiator() && !started) {
             started = true;
             send(ctx, handshake.writeMessage(new byte[0]));

@@ -70,6 +70,10 @@ public final class TransportComponent {
                 description = "Largest per-stream yamux receive window reached by auto-tuning (min 262144).")
         int max_window() default 16 * 1024 * 1024;
 
+        @AttributeDefinition(name = "Idle timeout (s)",
+                description = "Connections without streams or traffic for this long are closed.")
+        int idle_timeout_s() default 300;
+
         @AttributeDefinition(name = "I/O threads", description = "Netty event loop threads.")
         int io_threads() default 2;
     }
@@ -83,7 +87,7 @@ public final class TransportComponent {
         HostConfig hc = new HostConfig(parseListen(config.listen()), Duration.ofMillis(config.dial_timeout_ms()),
                 Duration.ofMillis(config.upgrade_timeout_ms()), config.max_connections(),
                 config.max_streams_per_connection(), Math.max(config.max_window(), ReceiveWindow.INITIAL),
-                Duration.ofMinutes(5), Math.max(1, config.io_threads()));
+                Duration.ofSeconds(Math.max(1, config.idle_timeout_s())), Math.max(1, config.io_threads()));
         host = new Libp2pHost(identity, hc);
         try {
             host.start();

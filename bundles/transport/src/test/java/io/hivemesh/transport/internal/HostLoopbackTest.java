@@ -140,6 +140,22 @@ class HostLoopbackTest {
         assertFalse(a.connections().isEmpty());
     }
 
+    @Test
+    void idleConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        HostConfig d = HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")));
+        Libp2pHost quick = new Libp2pHost(new TestIdentity(), new HostConfig(d.listen(), d.dialTimeout(),
+                d.upgradeTimeout(), d.maxConnections(), d.maxStreamsPerConnection(), d.maxWindow(),
+                Duration.ofSeconds(1), 1));
+        quick.start();
+        try {
+            Connection c = quick.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+            waitFor(() -> !c.isOpen());
+            assertTrue(quick.connections().isEmpty());
+        } finally {
+            quick.stop();
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {

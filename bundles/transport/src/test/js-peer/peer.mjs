@@ -22,17 +22,22 @@ const node = await createLibp2p({
   services: { identify: identify(), ping: ping() }
 })
 
-async function sendAll (stream, total, seed) {
-  const hash = createHash('sha256')
-  const chunk = 256 * 1024
+// Sends `total` bytes: one pseudo-random 256 KiB chunk (from `seed`), repeated. Returns the SHA-256
+// (hex) of all of it, computed before sending so that hashing does not slow the sender down.
+async function sendAll (stream, total, seed, onStart) {
+  const chunkSize = 256 * 1024
+  const chunk = new Uint8Array(chunkSize)
   let counter = seed
-  for (let sent = 0; sent < total; sent += chunk) {
-    const buf = new Uint8Array(Math.min(chunk, total - sent))
-    for (let i = 0; i < buf.length; i++) { counter = (counter * 1103515245 + 12345) >>> 0; buf[i] = counter >>> 24 }
-    hash.update(buf)
-    if (!stream.send(buf)) { await stream.onDrain() }
+  for (let i = 0; i < chunk.length; i++) { counter = (counter * 1103515245 + 12345) >>> 0; chunk[i] = counter >>> 24 }
+  const hash = createHash('sha256')
+  for (let sent = 0; sent < total; sent += chunkSize) { hash.update(chunk.subarray(0, Math.min(chunkSize, total - sent))) }
+  const digest = hash.digest('hex')
+  onStart()
+  for (let sent = 0; sent < total; sent += chunkSize) {
+    const part = chunk.subarray(0, Math.min(chunkSize, total - sent))
+    if (!stream.send(part)) { await stream.onDrain() }
   }
-  return hash.digest('hex')
+  return digest
 }
 
 async function readAll (stream) {
@@ -100,12 +105,13 @@ const commands = {
   // Sends `bytes` pseudo-random bytes on `protocol` to `peer`, reads the whole reply.
   async transfer ({ peer, addr, protocol, bytes, seed }) {
     const stream = await node.dialProtocol(addr ? multiaddr(addr) : peerIdFromString(peer), protocol)
-    const start = Date.now()
+    let start = 0
     const reading = readAll(stream)
-    const sent = await sendAll(stream, bytes, seed ?? 1)
+    const sent = await sendAll(stream, bytes, seed ?? 1, () => { start = process.hrtime.bigint() })
     await stream.close()
     const got = await reading
-    return { sent, received: got.sha256, receivedBytes: got.bytes, replyText: got.text, ms: Date.now() - start }
+    const ms = Number(process.hrtime.bigint() - start) / 1e6
+    return { sent, received: got.sha256, receivedBytes: got.bytes, replyText: got.text, ms }
   },
   async hangUp ({ peer }) {
     await node.hangUp(peerIdFromString(peer))

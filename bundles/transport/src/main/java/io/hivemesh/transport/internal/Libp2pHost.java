@@ -60,6 +60,8 @@ public final class Libp2pHost implements Host {
     static final String YAMUX = "/yamux/1.0.0";
     static final String PING = "/ipfs/ping/1.0.0";
     static final Duration ADDRESS_TTL = Duration.ofHours(1);
+    /** Yamux keep-alive: a ping on every connection at about this interval (it also measures RTT). */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(Libp2pHost.class);
 
     private final NodeIdentity identity;
@@ -134,7 +136,7 @@ public final class Libp2pHost implements Host {
                     "/tcp/0$", "/tcp/" + actual.getPort()));
         }
         boundAddresses = List.copyOf(bound);
-        long period = Math.max(1, Math.min(30, config.idleTimeout().toSeconds() / 2));
+        long period = Math.max(1, Math.min(10, config.idleTimeout().toSeconds() / 2));
         group.scheduleAtFixedRate(this::closeIdle, period, period, TimeUnit.SECONDS);
     }
 
@@ -148,6 +150,8 @@ public final class Libp2pHost implements Host {
                     if (c.isOpen() && c.session.streamCount() == 0 && now - c.session.lastActivityNanos() > idle) {
                         LOG.debug("closing idle {}", c);
                         c.close();
+                    } else if (c.isOpen() && now - c.session.lastPingNanos() >= KEEP_ALIVE.toNanos()) {
+                        c.session.ping().thenAccept(rtt -> peerStore.recordLatency(c.remotePeer(), Duration.ofNanos(rtt)));
                     }
                 });
             }
@@ -521,7 +525,7 @@ public final class Libp2pHost implements Host {
     private HostConnection connectionOf(Stream s) {
         List<HostConnection> list = connections.getOrDefault(s.remotePeer(), List.of());
         for (HostConnection c : list) {
-            if (s instanceof YamuxStream ys && c.session.remotePeer().equals(ys.remotePeer())) {
+            if (s instanceof YamuxStream ys && c.session == ys.session()) {
                 return c;
             }
         }

@@ -47,6 +47,7 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
     private boolean goAwaySent;
     private volatile long rttNanos;
     private volatile long lastActivityNanos = System.nanoTime();
+    private volatile long lastPingNanos = System.nanoTime();
     private String closeReason = "connection closed";
 
     YamuxSession(boolean client, Limits limits, PeerId remotePeer, Consumer<YamuxStream> inboundStreams) {
@@ -65,8 +66,14 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
         return rttNanos;
     }
 
+    /** When a stream last opened or carried data or window updates (pings do not count). */
     long lastActivityNanos() {
         return lastActivityNanos;
+    }
+
+    /** When this side last sent a ping. */
+    long lastPingNanos() {
+        return lastPingNanos;
     }
 
     void execute(Runnable task) {
@@ -110,17 +117,30 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
 
     /** Sends a ping; completes with the round trip in nanoseconds. */
     CompletableFuture<Long> ping() {
-        CompletableFuture<Long> f = new CompletableFuture<>();
+        CompletableFuture<Long> rtt = new CompletableFuture<>();
         execute(() -> {
+            if (!channel.isActive()) {
+                rtt.completeExceptionally(new StreamResetException("connection to " + remotePeer + " is closed"));
+                return;
+            }
+            CompletableFuture<Long> ack = new CompletableFuture<>();
             int opaque = ThreadLocalRandom.current().nextInt();
             long start = System.nanoTime();
-            pings.put(opaque, f);
-            f.whenComplete((r, e) -> pings.remove(opaque));
+            lastPingNanos = start;
+            pings.put(opaque, ack);
+            ack.whenComplete((end, e) -> {
+                pings.remove(opaque);
+                if (e != null) {
+                    rtt.completeExceptionally(e);
+                } else {
+                    rttNanos = end - start;
+                    rtt.complete(end - start);
+                }
+            });
             writeHeader(YamuxFrame.TYPE_PING, YamuxFrame.FLAG_SYN, 0, opaque & 0xFFFFFFFFL);
             ctx.flush();
-            f.thenAccept(end -> rttNanos = end - start);
         });
-        return f.thenApply(end -> end);
+        return rtt;
     }
 
     int streamCount() {
@@ -139,7 +159,9 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        lastActivityNanos = System.nanoTime();
+        if (f.type() == YamuxFrame.TYPE_DATA || f.type() == YamuxFrame.TYPE_WINDOW_UPDATE) {
+            lastActivityNanos = System.nanoTime();
+        }
         try {
             switch (f.type()) {
                 case YamuxFrame.TYPE_PING -> onPing(f);

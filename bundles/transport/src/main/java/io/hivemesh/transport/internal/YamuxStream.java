@@ -41,6 +41,10 @@ final class YamuxStream implements Stream {
         this.receiveWindow = new ReceiveWindow(maxWindow);
     }
 
+    YamuxSession session() {
+        return session;
+    }
+
     @Override
     public String protocol() {
         return protocol;

@@ -156,6 +156,45 @@ class HostLoopbackTest {
         }
     }
 
+    /** Garbage instead of multistream closes that connection only; the host keeps serving others. */
+    @Test
+    void malformedPeerLosesItsConnectionAndTheHostServesOthers() throws Exception {
+        java.net.InetSocketAddress at = Libp2pHost.toSocketAddress(b.listenAddresses().get(0), false);
+        try (java.net.Socket raw = new java.net.Socket(at.getAddress(), at.getPort())) {
+            raw.setSoTimeout(10_000);
+            raw.getOutputStream().write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 'x'});
+            raw.getOutputStream().flush();
+            assertEquals(-1, raw.getInputStream().read(), "the host closed the connection");
+        }
+        try (java.net.Socket raw = new java.net.Socket(at.getAddress(), at.getPort())) {
+            raw.setSoTimeout(10_000);
+            byte[] header = {19, '/', 'm', 'u', 'l', 't', 'i', 's', 't', 'r', 'e', 'a', 'm', '/', '1', '.', '0', '.', '0', '\n'};
+            raw.getOutputStream().write(header);
+            raw.getOutputStream().write(new byte[] {7, '/', 'n', 'o', 'i', 's', 'e', '\n'});
+            raw.getOutputStream().write(new byte[] {0, 4, 1, 2, 3, 4});
+            raw.getOutputStream().flush();
+            byte[] buf = new byte[256];
+            int n;
+            while ((n = raw.getInputStream().read(buf)) >= 0) {
+                assertTrue(n >= 0);
+            }
+        }
+        assertTrue(a.ping(b.peerId()).handle((d, e) -> e).get(10, TimeUnit.SECONDS) != null,
+                "no address known yet: the ping must fail cleanly");
+        a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        assertTrue(a.ping(b.peerId()).get(10, TimeUnit.SECONDS).toNanos() > 0);
+    }
+
+    @Test
+    void keepAlivePingMeasuresLatencyWithoutKeepingAnIdleConnectionOpen() throws Exception {
+        Connection c = a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        long rtt = ((HostConnection) c).session.ping().get(10, TimeUnit.SECONDS);
+        assertTrue(rtt > 0);
+        long before = ((HostConnection) c).session.lastActivityNanos();
+        ((HostConnection) c).session.ping().get(10, TimeUnit.SECONDS);
+        assertEquals(before, ((HostConnection) c).session.lastActivityNanos(), "pings are not activity");
+    }
+
     static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {

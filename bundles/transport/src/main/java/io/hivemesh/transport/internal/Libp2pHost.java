@@ -85,6 +85,8 @@ public final class Libp2pHost implements Host {
         }
     };
     private volatile List<Multiaddr> boundAddresses = List.of();
+    /** Inbound TCP connections open, upgraded or not (bounded by max_connections). */
+    private final java.util.concurrent.atomic.AtomicInteger inboundChannels = new java.util.concurrent.atomic.AtomicInteger();
 
     public Libp2pHost(NodeIdentity identity, HostConfig config) {
         this.identity = identity;
@@ -113,9 +115,11 @@ public final class Libp2pHost implements Host {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            if (connectionCount() >= config.maxConnections()) {
-                                LOG.warn("refusing a connection from {}: {} connections open (max_connections)",
-                                        ch.remoteAddress(), connectionCount());
+                            int open = inboundChannels.incrementAndGet();
+                            ch.closeFuture().addListener(x -> inboundChannels.decrementAndGet());
+                            if (open > config.maxConnections()) {
+                                LOG.warn("refusing a connection from {}: {} inbound connections open or upgrading"
+                                        + " (max_connections)", ch.remoteAddress(), open - 1);
                                 ch.close();
                                 return;
                             }

@@ -45,6 +45,7 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
     private int inboundCount;
     private boolean goAwayReceived;
     private boolean goAwaySent;
+    private boolean floodLogged;
     private volatile long rttNanos;
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
@@ -199,8 +200,12 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (goAwaySent || inboundCount >= limits.maxInboundStreams()) {
-                LOG.warn("yamux: {} opened more than {} concurrent streams: resetting stream {}", remotePeer,
-                        limits.maxInboundStreams(), id);
+                if (!floodLogged) {
+                    floodLogged = true;
+                    LOG.warn("yamux: {} opened more than {} concurrent streams: resetting stream {} and any further"
+                            + " ones over the limit (logged once per connection)", remotePeer,
+                            limits.maxInboundStreams(), id);
+                }
                 writeHeader(YamuxFrame.TYPE_WINDOW_UPDATE, YamuxFrame.FLAG_RST, id, 0);
                 ctx.flush();
                 return;
@@ -350,8 +355,10 @@ final class YamuxSession extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        closeReason = cause.getMessage();
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable thrown) {
+        Throwable cause = thrown instanceof io.netty.handler.codec.DecoderException
+                && thrown.getCause() instanceof ProtocolViolationException ? thrown.getCause() : thrown;
+        closeReason = String.valueOf(cause.getMessage());
         if (cause instanceof ProtocolViolationException) {
             LOG.warn("closing the connection to {}: {}", remotePeer, cause.getMessage());
             if (!goAwaySent && channel.isActive()) {

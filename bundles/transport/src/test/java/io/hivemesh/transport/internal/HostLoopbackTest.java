@@ -195,6 +195,23 @@ class HostLoopbackTest {
         assertEquals(before, ((HostConnection) c).session.lastActivityNanos(), "pings are not activity");
     }
 
+    @Test
+    void inboundConnectionsBeyondMaxConnectionsAreRefused() throws Exception {
+        HostConfig d = HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")));
+        Libp2pHost small = new Libp2pHost(new TestIdentity(), new HostConfig(d.listen(), d.dialTimeout(),
+                d.upgradeTimeout(), 1, d.maxStreamsPerConnection(), d.maxWindow(), d.idleTimeout(), 1));
+        small.start();
+        try {
+            a.connect(addrOf(small)).get(10, TimeUnit.SECONDS);
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> b.connect(addrOf(small)).get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("cannot dial"), e.getCause().getMessage());
+            assertTrue(a.ping(small.peerId()).get(10, TimeUnit.SECONDS).toNanos() > 0, "the first one still works");
+        } finally {
+            small.stop();
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!cond.getAsBoolean()) {

@@ -79,6 +79,7 @@ class YamuxTest {
     void unknownTypeSendsGoAwayAndCloses() {
         ch.writeInbound(frame(4, 0, 1, 0, null));
         assertFalse(ch.isOpen());
+        assertEquals(List.of(new Header(YamuxFrame.TYPE_GO_AWAY, 0, 0, YamuxFrame.GO_AWAY_PROTOCOL_ERROR)), sent());
         ch.finishAndReleaseAll();
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The yamux session as a listener, fed raw frames; every case from the bad-input list. */
 class YamuxTest {
     EmbeddedChannel ch;
+    YamuxSession session;
     final List<YamuxStream> accepted = new ArrayList<>();
 
     @BeforeEach
@@ -28,8 +29,9 @@ class YamuxTest {
         accepted.clear();
         EmbeddedChannel c = new EmbeddedChannel();
         c.pipeline().addLast(new YamuxFrameDecoder(16 * 1024 * 1024));
-        c.pipeline().addLast(new YamuxSession(false, new YamuxSession.Limits(maxStreams, 16 * 1024 * 1024),
-                new TestIdentity().peerId(), accepted::add));
+        session = new YamuxSession(false, new YamuxSession.Limits(maxStreams, 16 * 1024 * 1024),
+                new TestIdentity().peerId(), accepted::add);
+        c.pipeline().addLast(session);
         ByteBuf ping = c.readOutbound();
         assertEquals(YamuxFrame.TYPE_PING, ping.getByte(1));
         ping.release();
@@ -153,9 +155,14 @@ class YamuxTest {
     }
 
     @Test
-    void pingIsAnsweredWithAckAndTheSameOpaque() {
+    void pingIsAnsweredWithAckAndTheSameOpaqueAndDoesNotCountAsActivity() throws Exception {
+        long before = session.lastActivityNanos();
+        Thread.sleep(2);
         ch.writeInbound(frame(YamuxFrame.TYPE_PING, YamuxFrame.FLAG_SYN, 0, 0xCAFEL, null));
         assertEquals(List.of(new Header(YamuxFrame.TYPE_PING, YamuxFrame.FLAG_ACK, 0, 0xCAFEL)), sent());
+        assertEquals(before, session.lastActivityNanos(), "a ping keeps nothing alive");
+        ch.writeInbound(frame(YamuxFrame.TYPE_WINDOW_UPDATE, YamuxFrame.FLAG_SYN, 1, 0, null));
+        assertTrue(session.lastActivityNanos() > before, "a stream does");
         ch.finishAndReleaseAll();
     }
 

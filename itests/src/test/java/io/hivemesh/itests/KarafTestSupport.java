@@ -52,6 +52,7 @@ public abstract class KarafTestSupport {
             editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
+            editConfigurationFilePut("etc/io.hivemesh.transport.cfg", "listen", "/ip4/127.0.0.1/tcp/0"),
             systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
         };
     }

@@ -61,7 +61,7 @@ public class NodeDistributionIT extends KarafTestSupport {
                 .collect(Collectors.toList());
         List<String> names = ours.stream().map(Bundle::getSymbolicName).sorted().collect(Collectors.toList());
         assertEquals(List.of("io.hivemesh.api", "io.hivemesh.crypto", "io.hivemesh.runtime", "io.hivemesh.runtime-podman",
-                "io.hivemesh.shell"), names);
+                "io.hivemesh.shell", "io.hivemesh.transport"), names);
         for (Bundle b : ours) {
             assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
         }

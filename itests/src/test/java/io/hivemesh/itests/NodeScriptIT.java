@@ -78,6 +78,23 @@ class NodeScriptIT {
     }
 
     @Test
+    void nodesDialPingListAndDisconnectEachOtherOverLibp2p() throws Exception {
+        String peer3 = peerId(3);
+        String addr3 = "/ip4/127.0.0.1/tcp/" + (PORT_BASE + 10 * 3 + 4) + "/p2p/" + peer3;
+        Result dial = node("exec", 1, "mesh:dial " + addr3);
+        assertEquals(0, dial.exit(), dial.out());
+        assertTrue(dial.out().contains("Connected to " + peer3), dial.out());
+        Result ping = node("exec", 1, "mesh:ping -c 2 " + peer3);
+        assertEquals(0, ping.exit(), ping.out());
+        assertTrue(Pattern.compile("ping 2 " + peer3 + ": [0-9.]+ ms").matcher(ping.out()).find(), ping.out());
+        Result peers = node("exec", 3, "mesh:peers");
+        assertTrue(peers.out().contains(peerId(1)), "node 3 lists node 1: " + peers.out());
+        Result bye = node("exec", 1, "mesh:disconnect " + peer3);
+        assertEquals(0, bye.exit(), bye.out());
+        assertTrue(bye.out().contains("Closed 1 connection(s)"), bye.out());
+    }
+
+    @Test
     void anUnknownCommandFailsWithTheShellsError() throws Exception {
         Result r = node("exec", 1, "mesh:no-such-command");
         assertNotEquals(0, r.exit(), r.out());

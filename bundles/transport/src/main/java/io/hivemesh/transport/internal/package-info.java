@@ -1,0 +1,2 @@
+/** The libp2p host implementation (private to the bundle). */
+package io.hivemesh.transport.internal;

@@ -1,0 +1,221 @@
+package io.hivemesh.transport.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hivemesh.api.multiformats.Multiaddr;
+import io.hivemesh.api.net.Connection;
+import io.hivemesh.api.net.ProtocolHandler;
+import io.hivemesh.api.net.Stream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two Java hosts over loopback: the whole stack (TCP, multistream, Noise, yamux, identify, ping). */
+class HostLoopbackTest {
+    static final String ECHO = "/hivemesh/test/echo/1.0.0";
+    private Libp2pHost a;
+    private Libp2pHost b;
+
+    static Libp2pHost host() {
+        Libp2pHost h = new Libp2pHost(new TestIdentity(), HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+        h.start();
+        return h;
+    }
+
+    /** Echoes every chunk back, then half-closes at end of stream. */
+    static final ProtocolHandler ECHO_HANDLER = new ProtocolHandler() {
+        @Override
+        public void handle(Stream s) {
+            s.read().whenComplete((chunk, e) -> {
+                if (e != null) {
+                    return;
+                }
+                if (chunk.isEmpty()) {
+                    s.close();
+                    return;
+                }
+                s.write(chunk.get()).thenRun(() -> handle(s));
+            });
+        }
+    };
+
+    @BeforeEach
+    void start() {
+        a = host();
+        b = host();
+        b.addHandler(ECHO, ECHO_HANDLER);
+    }
+
+    @AfterEach
+    void stop() {
+        a.stop();
+        b.stop();
+    }
+
+    Multiaddr addrOf(Libp2pHost h) {
+        return h.listenAddresses().get(0).encapsulate("/p2p/" + h.peerId());
+    }
+
+    @Test
+    void dialsPingsAndIdentifies() throws Exception {
+        Connection c = a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        assertEquals(b.peerId(), c.remotePeer());
+        assertTrue(c.isOutbound());
+        Duration rtt = a.ping(b.peerId()).get(10, TimeUnit.SECONDS);
+        assertTrue(rtt.toNanos() > 0);
+        assertTrue(a.peerStore().latency(b.peerId()).isPresent());
+        waitFor(() -> a.peerStore().protocols(b.peerId()).contains(ECHO));
+        assertEquals("hivemesh/test", a.agentVersion(b.peerId()));
+        assertTrue(a.peerStore().addresses(b.peerId()).contains(b.listenAddresses().get(0)));
+        waitFor(() -> b.peerStore().protocols(a.peerId()).contains(Libp2pHost.PING));
+    }
+
+    @Test
+    void echoesEightMebibytesWithMatchingDigest() throws Exception {
+        a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        Stream s = a.newStream(b.peerId(), List.of("/not/served", ECHO)).get(10, TimeUnit.SECONDS);
+        assertEquals(ECHO, s.protocol());
+        byte[] data = new byte[8 * 1024 * 1024];
+        new Random(1).nextBytes(data);
+        CompletableFuture<byte[]> echoed = Streams.readAll(s, data.length);
+        for (int off = 0; off < data.length; off += 1 << 20) {
+            s.write(ByteBuffer.wrap(data, off, 1 << 20)).get(10, TimeUnit.SECONDS);
+        }
+        s.closeWrite().get(10, TimeUnit.SECONDS);
+        byte[] back = echoed.get(30, TimeUnit.SECONDS);
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(data),
+                MessageDigest.getInstance("SHA-256").digest(back));
+    }
+
+    @Test
+    void perfProtocolMovesTheRequestedBytesBothWays() throws Exception {
+        a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        Perf.Result r = a.perf(b.peerId(), 3 * 1024 * 1024 + 5, 5 * 1024 * 1024 + 7).get(30, TimeUnit.SECONDS);
+        assertEquals(5 * 1024 * 1024 + 7, r.downloaded());
+        assertTrue(r.nanos() > 0);
+    }
+
+    @Test
+    void unregisteredProtocolGetsNaAndLeavesIdentify() throws Exception {
+        a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        waitFor(() -> a.peerStore().protocols(b.peerId()).contains(ECHO));
+        b.removeHandler(ECHO, ECHO_HANDLER);
+        waitFor(() -> !a.peerStore().protocols(b.peerId()).contains(ECHO));
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> a.newStream(b.peerId(), List.of(ECHO)).get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("supports none"), e.getCause().getMessage());
+        assertTrue(a.ping(b.peerId()).get(10, TimeUnit.SECONDS).toNanos() > 0, "connection survives the na");
+    }
+
+    @Test
+    void wrongPeerIdInAddressFailsTheDial() {
+        Multiaddr wrong = b.listenAddresses().get(0).encapsulate("/p2p/" + new TestIdentity().peerId());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> a.connect(wrong).get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("dialed address names"), e.getCause().getMessage());
+        assertTrue(a.connections().isEmpty());
+    }
+
+    @Test
+    void disconnectClosesAndNewStreamRedials() throws Exception {
+        a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        a.disconnect(b.peerId()).get(10, TimeUnit.SECONDS);
+        waitFor(() -> a.connections().isEmpty());
+        Stream s = a.newStream(b.peerId(), List.of(ECHO)).get(10, TimeUnit.SECONDS);
+        s.write(ByteBuffer.wrap(new byte[] {1, 2, 3})).get(10, TimeUnit.SECONDS);
+        Optional<ByteBuffer> r = s.read().get(10, TimeUnit.SECONDS);
+        assertEquals(3, r.orElseThrow().remaining());
+        assertFalse(a.connections().isEmpty());
+    }
+
+    @Test
+    void idleConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        HostConfig d = HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")));
+        Libp2pHost quick = new Libp2pHost(new TestIdentity(), new HostConfig(d.listen(), d.dialTimeout(),
+                d.upgradeTimeout(), d.maxConnections(), d.maxStreamsPerConnection(), d.maxWindow(),
+                Duration.ofSeconds(1), 1));
+        quick.start();
+        try {
+            Connection c = quick.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+            waitFor(() -> !c.isOpen());
+            assertTrue(quick.connections().isEmpty());
+        } finally {
+            quick.stop();
+        }
+    }
+
+    /** Garbage instead of multistream closes that connection only; the host keeps serving others. */
+    @Test
+    void malformedPeerLosesItsConnectionAndTheHostServesOthers() throws Exception {
+        java.net.InetSocketAddress at = Libp2pHost.toSocketAddress(b.listenAddresses().get(0), false);
+        try (java.net.Socket raw = new java.net.Socket(at.getAddress(), at.getPort())) {
+            raw.setSoTimeout(10_000);
+            raw.getOutputStream().write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 'x'});
+            raw.getOutputStream().flush();
+            assertEquals(-1, raw.getInputStream().read(), "the host closed the connection");
+        }
+        try (java.net.Socket raw = new java.net.Socket(at.getAddress(), at.getPort())) {
+            raw.setSoTimeout(10_000);
+            byte[] header = {19, '/', 'm', 'u', 'l', 't', 'i', 's', 't', 'r', 'e', 'a', 'm', '/', '1', '.', '0', '.', '0', '\n'};
+            raw.getOutputStream().write(header);
+            raw.getOutputStream().write(new byte[] {7, '/', 'n', 'o', 'i', 's', 'e', '\n'});
+            raw.getOutputStream().write(new byte[] {0, 4, 1, 2, 3, 4});
+            raw.getOutputStream().flush();
+            byte[] buf = new byte[256];
+            int n;
+            while ((n = raw.getInputStream().read(buf)) >= 0) {
+                assertTrue(n >= 0);
+            }
+        }
+        assertTrue(a.ping(b.peerId()).handle((d, e) -> e).get(10, TimeUnit.SECONDS) != null,
+                "no address known yet: the ping must fail cleanly");
+        a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        assertTrue(a.ping(b.peerId()).get(10, TimeUnit.SECONDS).toNanos() > 0);
+    }
+
+    @Test
+    void yamuxPingMeasuresTheRoundTrip() throws Exception {
+        Connection c = a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        long rtt = ((HostConnection) c).session.ping().get(10, TimeUnit.SECONDS);
+        assertTrue(rtt > 0 && rtt < TimeUnit.SECONDS.toNanos(10), "round trip " + rtt + " ns");
+    }
+
+    @Test
+    void inboundConnectionsBeyondMaxConnectionsAreRefused() throws Exception {
+        HostConfig d = HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")));
+        Libp2pHost small = new Libp2pHost(new TestIdentity(), new HostConfig(d.listen(), d.dialTimeout(),
+                d.upgradeTimeout(), 1, d.maxStreamsPerConnection(), d.maxWindow(), d.idleTimeout(), 1));
+        small.start();
+        try {
+            a.connect(addrOf(small)).get(10, TimeUnit.SECONDS);
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> b.connect(addrOf(small)).get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("cannot dial"), e.getCause().getMessage());
+            assertTrue(a.ping(small.peerId()).get(10, TimeUnit.SECONDS).toNanos() > 0, "the first one still works");
+        } finally {
+            small.stop();
+        }
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

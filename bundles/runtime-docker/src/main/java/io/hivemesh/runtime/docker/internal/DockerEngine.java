@@ -4,21 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hivemesh.api.runtime.DeployConfig;
 import io.hivemesh.api.runtime.EngineInfo;
-import io.hivemesh.api.runtime.NoSuchWorkloadException;
 import io.hivemesh.api.runtime.PortMapping;
 import io.hivemesh.api.runtime.RuntimeEngine;
 import io.hivemesh.api.runtime.RuntimeEngineException;
-import io.hivemesh.api.runtime.WorkloadState;
-import io.hivemesh.api.runtime.WorkloadStatus;
 import io.hivemesh.runtime.manifest.ContainerObservation;
 import io.hivemesh.runtime.manifest.ContainerSpec;
-import io.hivemesh.runtime.manifest.Manifests;
 import io.hivemesh.runtime.manifest.PodPlan;
 import io.hivemesh.runtime.manifest.PodSpec;
 import io.hivemesh.runtime.manifest.PortSpec;
-import io.hivemesh.runtime.manifest.WorkloadStatuses;
+import io.hivemesh.runtime.spi.ContainerRuntimeEngine;
+import io.hivemesh.runtime.spi.ContainerRuntimeEngine.LogStream;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * {@link RuntimeEngine} on the Docker Engine API (unix socket). A Pod becomes containers sharing one
@@ -43,7 +38,7 @@ import java.util.function.Supplier;
  * once ({@code POST /images/create}). Only documented, long-stable endpoints are used, so the same
  * code runs against Docker and against podman's compatible API. Thread-safe.
  */
-public final class DockerEngine implements RuntimeEngine {
+public final class DockerEngine extends ContainerRuntimeEngine<DockerEngine.Container> {
     public static final String NAME = "docker";
     static final String POD_LABEL = "io.hivemesh.pod";
     /** Marks the container that owns its pod's network namespace. */
@@ -52,66 +47,41 @@ public final class DockerEngine implements RuntimeEngine {
 
     private final UnixHttpClient http;
     private final String api;
-    private final ExecutorService executor;
-    private final List<UnixHttpClient.Streamed> following = new CopyOnWriteArrayList<>();
 
     public DockerEngine(UnixHttpClient http, String apiVersion, ExecutorService executor) {
+        super(NAME, executor);
         this.http = http;
         this.api = "/" + apiVersion.replaceFirst("^/", "");
-        this.executor = executor;
     }
 
     @Override
-    public String name() {
-        return NAME;
+    protected EngineInfo probe() {
+        JsonNode v = json("GET", "/version", null, "version");
+        return new EngineInfo(NAME, true, v.path("Version").asText() + " (API " + v.path("ApiVersion").asText() + ")", "");
     }
 
     @Override
-    public CompletableFuture<EngineInfo> info() {
-        return async(() -> {
-            JsonNode v = json("GET", "/version", null, "version");
-            return new EngineInfo(NAME, true, v.path("Version").asText() + " (API " + v.path("ApiVersion").asText() + ")", "");
-        }).exceptionally(t -> new EngineInfo(NAME, false, "", unwrap(t).getMessage()));
-    }
-
-    @Override
-    public void validate(String manifestYaml) {
-        Manifests.parse(manifestYaml);
-    }
-
-    @Override
-    public CompletableFuture<WorkloadStatus> deploy(String workloadId, String manifestYaml, DeployConfig config) {
-        return async(() -> {
-            List<PodSpec> pods = PodPlan.plan(NAME, workloadId, Manifests.parse(manifestYaml), config);
-            List<String> created = new ArrayList<>();
-            try {
-                removeAll(containers(RuntimeEngine.WORKLOAD_LABEL + "=" + workloadId));
-                for (PodSpec pod : pods) {
-                    String owner = null;
-                    for (ContainerSpec c : pod.containers()) {
-                        String id = create(pod, c, owner);
-                        created.add(id);
-                        expect(send("POST", "/containers/" + id + "/start", null), "starting " + pod.name() + "-" + c.name());
-                        owner = owner == null ? id : owner;
-                    }
-                }
-            } catch (RuntimeEngineException e) {
-                String message = NAME + ": deploy of workload " + workloadId + " failed: " + e.getMessage();
-                try {
-                    removeAll(containers(RuntimeEngine.WORKLOAD_LABEL + "=" + workloadId));
-                    for (String id : created) {
-                        removeContainer(id);
-                    }
-                    throw new RuntimeEngineException(message + " (partial containers removed)", e);
-                } catch (RuntimeEngineException cleanup) {
-                    if (cleanup.getMessage().startsWith(message)) {
-                        throw cleanup;
-                    }
-                    throw new RuntimeEngineException(message + "; clean-up failed too: " + cleanup.getMessage(), e);
+    protected void apply(String workloadId, List<PodSpec> pods) {
+        List<String> created = new ArrayList<>();
+        try {
+            removeAll(containers(RuntimeEngine.WORKLOAD_LABEL + "=" + workloadId));
+            for (PodSpec pod : pods) {
+                String owner = null;
+                for (ContainerSpec c : pod.containers()) {
+                    String id = create(pod, c, owner);
+                    created.add(id);
+                    expect(send("POST", "/containers/" + id + "/start", null), "starting " + pod.name() + "-" + c.name());
+                    owner = owner == null ? id : owner;
                 }
             }
-            return statusNow(workloadId);
-        });
+        } catch (RuntimeEngineException e) {
+            throw deployFailed(workloadId, e.getMessage(), e, "containers", () -> {
+                removeAll(containers(RuntimeEngine.WORKLOAD_LABEL + "=" + workloadId));
+                for (String id : created) {
+                    removeContainer(id);
+                }
+            });
+        }
     }
 
     /** Creates one container (pulling its image once if the daemon lacks it); returns its id. */
@@ -196,134 +166,57 @@ public final class DockerEngine implements RuntimeEngine {
     }
 
     @Override
-    public CompletableFuture<WorkloadStatus> status(String workloadId) {
-        return async(() -> statusNow(PodPlan.checkWorkloadId(workloadId)));
-    }
-
-    private WorkloadStatus statusNow(String workloadId) {
-        List<ContainerObservation> observed = observe(RuntimeEngine.WORKLOAD_LABEL + "=" + workloadId);
-        if (observed.isEmpty()) {
-            throw new NoSuchWorkloadException(NAME + ": no workload " + workloadId);
-        }
-        return WorkloadStatuses.of(workloadId, NAME, observed);
+    protected String containerName(Container container) {
+        return container.name();
     }
 
     @Override
-    public CompletableFuture<List<WorkloadStatus>> list() {
-        return async(() -> WorkloadStatuses.group(NAME, observe(RuntimeEngine.WORKLOAD_LABEL)));
-    }
-
-    @Override
-    public CompletableFuture<List<String>> logs(String workloadId, int tail) {
-        return async(() -> {
-            List<Container> containers = require(workloadId);
-            List<String> lines = new ArrayList<>();
-            for (Container c : containers) {
-                String prefix = containers.size() > 1 ? c.name() + " | " : "";
-                UnixHttpClient.Response r = send("GET", "/containers/" + c.id() + "/logs?stdout=1&stderr=1&tail="
-                        + Math.max(0, tail), null);
-                expect(r, "logs of " + c.name());
-                try {
-                    LogFrames.decode(new java.io.ByteArrayInputStream(r.body()), l -> lines.add(prefix + l));
-                } catch (IOException e) {
-                    throw new RuntimeEngineException(NAME + ": logs of " + c.name() + ": " + e.getMessage(), e);
-                }
-            }
-            return lines;
-        });
-    }
-
-    @Override
-    public CompletableFuture<Void> followLogs(String workloadId, int tail, Consumer<String> onLine) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        List<UnixHttpClient.Streamed> streams = new CopyOnWriteArrayList<>();
-        result.whenComplete((v, t) -> streams.forEach(s -> {
-            following.remove(s);
-            closeQuietly(s);
-        }));
-        async(() -> require(workloadId)).whenComplete((containers, failure) -> {
-            if (failure != null) {
-                result.completeExceptionally(unwrap(failure));
-                return;
-            }
-            List<CompletableFuture<Void>> readers = new ArrayList<>();
-            for (Container c : containers) {
-                String prefix = containers.size() > 1 ? c.name() + " | " : "";
-                try {
-                    UnixHttpClient.Streamed s = http.open("GET", api + "/containers/" + c.id()
-                            + "/logs?stdout=1&stderr=1&follow=1&tail=" + Math.max(0, tail), null);
-                    streams.add(s);
-                    following.add(s);
-                    if (s.status != 200) {
-                        throw new IOException("the daemon answered " + s.status);
-                    }
-                    readers.add(CompletableFuture.runAsync(() -> {
-                        try {
-                            LogFrames.decode(s.body, l -> onLine.accept(prefix + l));
-                        } catch (IOException e) {
-                            if (!result.isDone()) {
-                                throw new RuntimeEngineException(NAME + ": log stream of workload " + workloadId
-                                        + " broke: " + e.getMessage(), e);
-                            }
-                        }
-                    }, r -> {
-                        Thread t = new Thread(r, "hivemesh-docker-logs");
-                        t.setDaemon(true);
-                        t.start();
-                    }));
-                } catch (IOException e) {
-                    result.completeExceptionally(new RuntimeEngineException(NAME + ": cannot follow logs of "
-                            + c.name() + ": " + e.getMessage(), e));
-                    return;
-                }
-            }
-            CompletableFuture.allOf(readers.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> {
-                if (t != null) {
-                    result.completeExceptionally(unwrap(t));
-                } else if (!result.isDone()) {
-                    async(() -> endOfStream(workloadId)).whenComplete((v2, t2) -> {
-                        if (t2 != null) {
-                            result.completeExceptionally(unwrap(t2));
-                        } else {
-                            result.complete(null);
-                        }
-                    });
-                }
-            });
-        });
-        return result;
-    }
-
-    /** The log streams ended: normal if the workload stopped; an error if the daemon is gone or it still runs. */
-    private Void endOfStream(String workloadId) {
-        WorkloadStatus status;
+    protected List<String> logLines(Container c, int tail) {
+        UnixHttpClient.Response r = send("GET", "/containers/" + c.id() + "/logs?stdout=1&stderr=1&tail=" + tail, null);
+        expect(r, "logs of " + c.name());
+        List<String> lines = new ArrayList<>();
         try {
-            status = statusNow(workloadId);
-        } catch (NoSuchWorkloadException e) {
-            return null;
-        } catch (RuntimeEngineException e) {
-            throw new RuntimeEngineException(NAME + ": log stream of workload " + workloadId
-                    + " ended: the runtime does not answer: " + e.getMessage(), e);
+            LogFrames.decode(new java.io.ByteArrayInputStream(r.body()), lines::add);
+        } catch (IOException e) {
+            throw new RuntimeEngineException(NAME + ": logs of " + c.name() + ": " + e.getMessage(), e);
         }
-        if (status.state() == WorkloadState.RUNNING) {
-            throw new RuntimeEngineException(NAME + ": log stream of workload " + workloadId
-                    + " ended while the workload still runs");
+        return lines;
+    }
+
+    @Override
+    protected LogStream openLogStream(String workloadId, Container c, int tail) throws IOException {
+        UnixHttpClient.Streamed s = http.open("GET", api + "/containers/" + c.id()
+                + "/logs?stdout=1&stderr=1&follow=1&tail=" + tail, null);
+        if (s.status != 200) {
+            closeQuietly(s);
+            throw new IOException("the daemon answered " + s.status);
         }
-        return null;
+        return new LogStream() {
+            @Override
+            public void readAll(Consumer<String> onLine, BooleanSupplier abandoned) {
+                try {
+                    LogFrames.decode(s.body, onLine);
+                } catch (IOException e) {
+                    if (!abandoned.getAsBoolean()) {
+                        throw new RuntimeEngineException(NAME + ": log stream of workload " + workloadId
+                                + " broke: " + e.getMessage(), e);
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+                closeQuietly(s);
+            }
+        };
     }
 
     @Override
     public CompletableFuture<Void> remove(String workloadId) {
         return async(() -> {
-            removeAll(require(workloadId));
+            removeAll(requireContainers(workloadId));
             return null;
         });
-    }
-
-    /** Closes every log follower (engine deactivation). */
-    public void close() {
-        following.forEach(DockerEngine::closeQuietly);
-        following.clear();
     }
 
     /** Removes containers, members before the owners of their pod's network namespace. */
@@ -345,16 +238,8 @@ public final class DockerEngine implements RuntimeEngine {
     record Container(String id, String name, String state, Map<String, String> labels, List<PortMapping> ports) {
     }
 
-    private List<Container> require(String workloadId) {
-        PodPlan.checkWorkloadId(workloadId);
-        List<Container> containers = containers(RuntimeEngine.WORKLOAD_LABEL + "=" + workloadId);
-        if (containers.isEmpty()) {
-            throw new NoSuchWorkloadException(NAME + ": no workload " + workloadId);
-        }
-        return containers;
-    }
-
-    private List<Container> containers(String labelFilter) {
+    @Override
+    protected List<Container> containers(String labelFilter) {
         ObjectNode filters = JSON.createObjectNode();
         filters.putArray("label").add(labelFilter).add(PodPlan.ENGINE_LABEL + "=" + NAME);
         String path = "/containers/json?all=1&filters=" + URLEncoder.encode(filters.toString(), StandardCharsets.UTF_8);
@@ -378,7 +263,8 @@ public final class DockerEngine implements RuntimeEngine {
     }
 
     /** Containers with their exit code and error (inspected when not running). */
-    private List<ContainerObservation> observe(String labelFilter) {
+    @Override
+    protected List<ContainerObservation> observe(String labelFilter) {
         List<ContainerObservation> out = new ArrayList<>();
         for (Container c : containers(labelFilter)) {
             int exit = 0;
@@ -451,20 +337,5 @@ public final class DockerEngine implements RuntimeEngine {
         } catch (IOException ignored) {
             // already closed
         }
-    }
-
-    private <T> CompletableFuture<T> async(Supplier<T> work) {
-        try {
-            return CompletableFuture.supplyAsync(work, executor);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new RuntimeEngineException(NAME + " engine is stopped"));
-        }
-    }
-
-    static Throwable unwrap(Throwable t) {
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -1,20 +1,14 @@
 package io.hivemesh.runtime.docker.internal;
 
-import io.hivemesh.api.runtime.DeployConfig;
-import io.hivemesh.api.runtime.EngineInfo;
 import io.hivemesh.api.runtime.RuntimeEngine;
-import io.hivemesh.api.runtime.WorkloadStatus;
+import io.hivemesh.runtime.spi.EngineThreads;
+import io.hivemesh.runtime.spi.ForwardingRuntimeEngine;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -29,7 +23,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(service = RuntimeEngine.class, configurationPid = DockerEngineComponent.PID,
         property = {"service.ranking:Integer=50", "hivemesh.runtime.engine=docker"})
 @Designate(ocd = DockerEngineComponent.Config.class)
-public final class DockerEngineComponent implements RuntimeEngine {
+public final class DockerEngineComponent extends ForwardingRuntimeEngine {
     public static final String PID = "io.hivemesh.runtime.docker";
 
     @ObjectClassDefinition(name = "Hivemesh Docker runtime engine",
@@ -65,15 +59,7 @@ public final class DockerEngineComponent implements RuntimeEngine {
     }
 
     static ThreadPoolExecutor executor(String name, int threads) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        return EngineThreads.pool(name, threads);
     }
 
     @Deactivate
@@ -85,47 +71,7 @@ public final class DockerEngineComponent implements RuntimeEngine {
     }
 
     @Override
-    public String name() {
-        return engine.name();
-    }
-
-    @Override
-    public CompletableFuture<EngineInfo> info() {
-        return engine.info();
-    }
-
-    @Override
-    public void validate(String manifestYaml) {
-        engine.validate(manifestYaml);
-    }
-
-    @Override
-    public CompletableFuture<WorkloadStatus> deploy(String workloadId, String manifestYaml, DeployConfig config) {
-        return engine.deploy(workloadId, manifestYaml, config);
-    }
-
-    @Override
-    public CompletableFuture<WorkloadStatus> status(String workloadId) {
-        return engine.status(workloadId);
-    }
-
-    @Override
-    public CompletableFuture<List<String>> logs(String workloadId, int tail) {
-        return engine.logs(workloadId, tail);
-    }
-
-    @Override
-    public CompletableFuture<Void> followLogs(String workloadId, int tail, Consumer<String> onLine) {
-        return engine.followLogs(workloadId, tail, onLine);
-    }
-
-    @Override
-    public CompletableFuture<Void> remove(String workloadId) {
-        return engine.remove(workloadId);
-    }
-
-    @Override
-    public CompletableFuture<List<WorkloadStatus>> list() {
-        return engine.list();
+    protected RuntimeEngine delegate() {
+        return engine;
     }
 }

@@ -2,9 +2,7 @@ package io.hivemesh.runtime.mock.internal;
 
 import io.hivemesh.api.runtime.DeployConfig;
 import io.hivemesh.api.runtime.EngineInfo;
-import io.hivemesh.api.runtime.NoSuchWorkloadException;
 import io.hivemesh.api.runtime.PortMapping;
-import io.hivemesh.api.runtime.RuntimeEngine;
 import io.hivemesh.api.runtime.RuntimeEngineException;
 import io.hivemesh.api.runtime.WorkloadState;
 import io.hivemesh.api.runtime.WorkloadStatus;
@@ -13,6 +11,7 @@ import io.hivemesh.runtime.manifest.Manifests;
 import io.hivemesh.runtime.manifest.PodPlan;
 import io.hivemesh.runtime.manifest.PodSpec;
 import io.hivemesh.runtime.manifest.PortSpec;
+import io.hivemesh.runtime.spi.AbstractRuntimeEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,24 +20,21 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * A {@link RuntimeEngine} that <b>runs nothing</b>: it validates and plans manifests like the real
+ * A {@link io.hivemesh.api.runtime.RuntimeEngine} that <b>runs nothing</b>: it validates and plans manifests like the real
  * engines, then only records the pods in memory and reports them RUNNING. Its version string and
  * every log line say so. Deterministic: failures come from a seeded random sequence (rate
  * {@code failureRate}), every call waits {@code delay}; host ports clash only with its own workloads.
  * Inspection methods let tests see what was asked of it. State is lost with the instance (it has no
  * runtime to rebuild from). Thread-safe (synchronized).
  */
-public final class MockEngine implements RuntimeEngine {
+public final class MockEngine extends AbstractRuntimeEngine {
     public static final String NAME = "mock";
     public static final String VERSION = "in-memory (runs nothing)";
 
-    private final Duration delay;
     private final double failureRate;
     private final Random random;
     private final Map<String, List<PodSpec>> workloads = new TreeMap<>();
@@ -47,32 +43,22 @@ public final class MockEngine implements RuntimeEngine {
     private int failures;
 
     public MockEngine(Duration delay, double failureRate, long seed) {
+        super(NAME, delay.isZero() ? Runnable::run : CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
         if (failureRate < 0 || failureRate > 1) {
             throw new IllegalArgumentException("failureRate must be within 0..1, was " + failureRate);
         }
-        this.delay = delay;
         this.failureRate = failureRate;
         this.random = new Random(seed);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
     public CompletableFuture<EngineInfo> info() {
-        return later(() -> new EngineInfo(NAME, true, VERSION, ""));
-    }
-
-    @Override
-    public void validate(String manifestYaml) {
-        Manifests.parse(manifestYaml);
+        return async(() -> new EngineInfo(NAME, true, VERSION, ""));
     }
 
     @Override
     public CompletableFuture<WorkloadStatus> deploy(String workloadId, String manifestYaml, DeployConfig config) {
-        return later(() -> {
+        return async(() -> {
             List<PodSpec> pods = PodPlan.plan(NAME, workloadId, Manifests.parse(manifestYaml), config);
             synchronized (this) {
                 deploys++;
@@ -106,13 +92,13 @@ public final class MockEngine implements RuntimeEngine {
 
     @Override
     public CompletableFuture<WorkloadStatus> status(String workloadId) {
-        return later(() -> statusOf(workloadId));
+        return async(() -> statusOf(workloadId));
     }
 
     private synchronized WorkloadStatus statusOf(String workloadId) {
         List<PodSpec> pods = workloads.get(workloadId);
         if (pods == null) {
-            throw new NoSuchWorkloadException(NAME + ": no workload " + workloadId);
+            throw noWorkload(workloadId);
         }
         List<PortMapping> ports = new ArrayList<>();
         for (PodSpec pod : pods) {
@@ -131,7 +117,7 @@ public final class MockEngine implements RuntimeEngine {
 
     @Override
     public CompletableFuture<List<String>> logs(String workloadId, int tail) {
-        return later(() -> {
+        return async(() -> {
             List<String> lines = linesOf(workloadId);
             return lines.subList(Math.max(0, lines.size() - Math.max(0, tail)), lines.size());
         });
@@ -161,11 +147,11 @@ public final class MockEngine implements RuntimeEngine {
 
     @Override
     public CompletableFuture<Void> remove(String workloadId) {
-        return later(() -> {
+        return async(() -> {
             CompletableFuture<Void> end;
             synchronized (this) {
                 if (workloads.remove(workloadId) == null) {
-                    throw new NoSuchWorkloadException(NAME + ": no workload " + workloadId);
+                    throw noWorkload(workloadId);
                 }
                 end = ends.remove(workloadId);
             }
@@ -178,7 +164,7 @@ public final class MockEngine implements RuntimeEngine {
 
     @Override
     public CompletableFuture<List<WorkloadStatus>> list() {
-        return later(() -> {
+        return async(() -> {
             synchronized (this) {
                 return workloads.keySet().stream().map(this::statusOf).toList();
             }
@@ -203,11 +189,5 @@ public final class MockEngine implements RuntimeEngine {
     /** Inspection: the workload ids recorded now, sorted. */
     public synchronized List<String> workloadIds() {
         return List.copyOf(workloads.keySet());
-    }
-
-    private <T> CompletableFuture<T> later(Supplier<T> work) {
-        Executor executor = delay.isZero() ? Runnable::run
-                : CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS);
-        return CompletableFuture.supplyAsync(work, executor);
     }
 }

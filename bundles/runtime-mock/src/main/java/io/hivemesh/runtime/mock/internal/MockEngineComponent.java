@@ -1,13 +1,8 @@
 package io.hivemesh.runtime.mock.internal;
 
-import io.hivemesh.api.runtime.DeployConfig;
-import io.hivemesh.api.runtime.EngineInfo;
 import io.hivemesh.api.runtime.RuntimeEngine;
-import io.hivemesh.api.runtime.WorkloadStatus;
+import io.hivemesh.runtime.spi.ForwardingRuntimeEngine;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -19,7 +14,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = RuntimeEngine.class, configurationPid = MockEngineComponent.PID,
         property = {"service.ranking:Integer=-100", "hivemesh.runtime.engine=mock"})
 @Designate(ocd = MockEngineComponent.Config.class)
-public final class MockEngineComponent implements RuntimeEngine {
+public final class MockEngineComponent extends ForwardingRuntimeEngine {
     public static final String PID = "io.hivemesh.runtime.mock";
 
     @ObjectClassDefinition(name = "Hivemesh mock runtime engine",
@@ -45,47 +40,7 @@ public final class MockEngineComponent implements RuntimeEngine {
     }
 
     @Override
-    public String name() {
-        return engine.name();
-    }
-
-    @Override
-    public CompletableFuture<EngineInfo> info() {
-        return engine.info();
-    }
-
-    @Override
-    public void validate(String manifestYaml) {
-        engine.validate(manifestYaml);
-    }
-
-    @Override
-    public CompletableFuture<WorkloadStatus> deploy(String workloadId, String manifestYaml, DeployConfig config) {
-        return engine.deploy(workloadId, manifestYaml, config);
-    }
-
-    @Override
-    public CompletableFuture<WorkloadStatus> status(String workloadId) {
-        return engine.status(workloadId);
-    }
-
-    @Override
-    public CompletableFuture<List<String>> logs(String workloadId, int tail) {
-        return engine.logs(workloadId, tail);
-    }
-
-    @Override
-    public CompletableFuture<Void> followLogs(String workloadId, int tail, Consumer<String> onLine) {
-        return engine.followLogs(workloadId, tail, onLine);
-    }
-
-    @Override
-    public CompletableFuture<Void> remove(String workloadId) {
-        return engine.remove(workloadId);
-    }
-
-    @Override
-    public CompletableFuture<List<WorkloadStatus>> list() {
-        return engine.list();
+    protected RuntimeEngine delegate() {
+        return engine;
     }
 }

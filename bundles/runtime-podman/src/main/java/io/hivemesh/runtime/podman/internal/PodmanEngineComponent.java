@@ -1,18 +1,12 @@
 package io.hivemesh.runtime.podman.internal;
 
-import io.hivemesh.api.runtime.DeployConfig;
-import io.hivemesh.api.runtime.EngineInfo;
 import io.hivemesh.api.runtime.RuntimeEngine;
-import io.hivemesh.api.runtime.WorkloadStatus;
+import io.hivemesh.runtime.spi.EngineThreads;
+import io.hivemesh.runtime.spi.ForwardingRuntimeEngine;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -28,7 +22,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(service = RuntimeEngine.class, configurationPid = PodmanEngineComponent.PID,
         property = {"service.ranking:Integer=100", "hivemesh.runtime.engine=podman"})
 @Designate(ocd = PodmanEngineComponent.Config.class)
-public final class PodmanEngineComponent implements RuntimeEngine {
+public final class PodmanEngineComponent extends ForwardingRuntimeEngine {
     public static final String PID = "io.hivemesh.runtime.podman";
 
     @ObjectClassDefinition(name = "Hivemesh podman runtime engine",
@@ -59,15 +53,7 @@ public final class PodmanEngineComponent implements RuntimeEngine {
     }
 
     static ThreadPoolExecutor executor(String name, int threads) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        return EngineThreads.pool(name, threads);
     }
 
     @Deactivate
@@ -79,47 +65,7 @@ public final class PodmanEngineComponent implements RuntimeEngine {
     }
 
     @Override
-    public String name() {
-        return engine.name();
-    }
-
-    @Override
-    public CompletableFuture<EngineInfo> info() {
-        return engine.info();
-    }
-
-    @Override
-    public void validate(String manifestYaml) {
-        engine.validate(manifestYaml);
-    }
-
-    @Override
-    public CompletableFuture<WorkloadStatus> deploy(String workloadId, String manifestYaml, DeployConfig config) {
-        return engine.deploy(workloadId, manifestYaml, config);
-    }
-
-    @Override
-    public CompletableFuture<WorkloadStatus> status(String workloadId) {
-        return engine.status(workloadId);
-    }
-
-    @Override
-    public CompletableFuture<List<String>> logs(String workloadId, int tail) {
-        return engine.logs(workloadId, tail);
-    }
-
-    @Override
-    public CompletableFuture<Void> followLogs(String workloadId, int tail, Consumer<String> onLine) {
-        return engine.followLogs(workloadId, tail, onLine);
-    }
-
-    @Override
-    public CompletableFuture<Void> remove(String workloadId) {
-        return engine.remove(workloadId);
-    }
-
-    @Override
-    public CompletableFuture<List<WorkloadStatus>> list() {
-        return engine.list();
+    protected RuntimeEngine delegate() {
+        return engine;
     }
 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -260,6 +261,25 @@ public final class KadNode {
             ids.add(s.peer());
         }
         return new Query(net.self().toBytes(), Message.MessageType.FIND_NODE, ids, r -> false).start();
+    }
+
+    /**
+     * Refreshes the routing table: a lookup of our own id, and one for a random key in each bucket
+     * that saw no lookup within {@code intervalNanos}.
+     */
+    public CompletableFuture<Void> refresh(Random random, long intervalNanos) {
+        List<byte[]> keys = new ArrayList<>();
+        keys.add(net.self().toBytes());
+        synchronized (table) {
+            for (int i : table.bucketsToRefresh(System.nanoTime(), intervalNanos)) {
+                keys.add(table.randomKeyInBucket(i, random));
+            }
+        }
+        List<CompletableFuture<List<PeerId>>> runs = new ArrayList<>();
+        for (byte[] k : keys) {
+            runs.add(closestPeers(k));
+        }
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new));
     }
 
     /** The k peers closest to {@code key} that answered, closest first. */

@@ -199,6 +199,19 @@ public final class ProviderStore {
         return n;
     }
 
+    /** The keys {@code peer} has a live provider entry for (this node's own provides, for republishing). */
+    public synchronized List<byte[]> keysProvidedBy(PeerId peer) {
+        long now = clock.millis();
+        List<byte[]> out = new ArrayList<>();
+        for (Key k : index.values()) {
+            Entry e = k.providers().get(peer);
+            if (e != null && live(e, now)) {
+                out.add(k.key().clone());
+            }
+        }
+        return out;
+    }
+
     /** Number of keys with at least one stored provider entry. */
     public synchronized int keys() {
         return index.size();

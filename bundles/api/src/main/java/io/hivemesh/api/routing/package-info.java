@@ -2,7 +2,8 @@
  * Routing contracts provided by the DHT: records ({@link io.hivemesh.api.routing.ValueStore}),
  * providers ({@link io.hivemesh.api.routing.ContentRouting}), peers
  * ({@link io.hivemesh.api.routing.PeerRouting}) and the per-namespace
- * {@link io.hivemesh.api.routing.RecordValidator} whiteboard.
+ * {@link io.hivemesh.api.routing.RecordValidator} whiteboard, and the operator view
+ * {@link io.hivemesh.api.routing.RoutingTableInfo}.
  */
 @Export
 @Version("0.1.0")

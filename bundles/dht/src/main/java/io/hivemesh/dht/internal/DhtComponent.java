@@ -12,6 +12,7 @@ import io.hivemesh.api.routing.ContentRouting;
 import io.hivemesh.api.routing.PeerInfo;
 import io.hivemesh.api.routing.PeerRouting;
 import io.hivemesh.api.routing.RecordValidator;
+import io.hivemesh.api.routing.RoutingTableInfo;
 import io.hivemesh.api.routing.ValueStore;
 import java.io.File;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -57,10 +60,10 @@ import org.slf4j.LoggerFactory;
  * {@link ContentRouting} and {@link PeerRouting}. A change of {@code mode} or of the open namespaces
  * applies live; any other change rebuilds the node (stores reopen from disk, the table re-bootstraps).
  */
-@Component(service = {ValueStore.class, ContentRouting.class, PeerRouting.class}, immediate = true,
+@Component(service = {ValueStore.class, ContentRouting.class, PeerRouting.class, RoutingTableInfo.class}, immediate = true,
         configurationPid = DhtComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = DhtComponent.Config.class)
-public final class DhtComponent implements ValueStore, ContentRouting, PeerRouting {
+public final class DhtComponent implements ValueStore, ContentRouting, PeerRouting, RoutingTableInfo {
     public static final String PID = "io.hivemesh.dht";
     private static final Logger LOG = LoggerFactory.getLogger(DhtComponent.class);
 
@@ -360,5 +363,32 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
     public CompletableFuture<List<PeerInfo>> closestPeers(byte[] key) {
         KadNode n = node;
         return n.closestPeers(key).thenApply(ids -> ids.stream().map(p -> new PeerInfo(p, host.peerStore().addresses(p))).toList());
+    }
+
+    @Override
+    public String mode() {
+        return config.mode();
+    }
+
+    @Override
+    public String protocol() {
+        return config.protocol();
+    }
+
+    @Override
+    public SortedMap<Integer, List<PeerId>> buckets() {
+        SortedMap<Integer, List<PeerId>> out = new TreeMap<>();
+        node.buckets().forEach((i, entries) -> out.put(i, entries.stream().map(RoutingTable.Entry::peer).toList()));
+        return out;
+    }
+
+    @Override
+    public int storedRecords() {
+        return node.records().size();
+    }
+
+    @Override
+    public int storedProviderKeys() {
+        return node.providers().keys();
     }
 }

@@ -287,6 +287,26 @@ public final class KadNode {
         return new Query(key, Message.MessageType.FIND_NODE, null, r -> false).start();
     }
 
+    /**
+     * A FIND_NODE lookup with its statistics.
+     *
+     * @param closest the k closest peers that answered
+     * @param hops the hop count of the closest one (1: a peer this node knew)
+     * @param queried how many peers were asked
+     */
+    public record LookupResult(List<PeerId> closest, int hops, int queried) {
+    }
+
+    /** {@link #closestPeers} with the lookup's hop count and number of peers asked. */
+    public CompletableFuture<LookupResult> lookup(byte[] key) {
+        Query q = new Query(key, Message.MessageType.FIND_NODE, null, r -> false);
+        return q.start().thenApply(closest -> {
+            synchronized (q.lookup) {
+                return new LookupResult(closest, closest.isEmpty() ? 0 : q.lookup.depth(closest.get(0)), q.lookup.queried());
+            }
+        });
+    }
+
     /** Looks up a peer's addresses. */
     public CompletableFuture<Optional<PeerInfo>> findPeer(PeerId peer) {
         List<Multiaddr> known = net.addresses(peer);

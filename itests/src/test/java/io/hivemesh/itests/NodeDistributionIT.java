@@ -60,10 +60,24 @@ public class NodeDistributionIT extends KarafTestSupport {
                 .filter(b -> b.getSymbolicName().startsWith("io.hivemesh."))
                 .collect(Collectors.toList());
         List<String> names = ours.stream().map(Bundle::getSymbolicName).sorted().collect(Collectors.toList());
-        assertEquals(List.of("io.hivemesh.api", "io.hivemesh.crypto", "io.hivemesh.runtime", "io.hivemesh.runtime-podman",
-                "io.hivemesh.shell", "io.hivemesh.transport"), names);
+        assertEquals(List.of("io.hivemesh.api", "io.hivemesh.crypto", "io.hivemesh.dht", "io.hivemesh.runtime",
+                "io.hivemesh.runtime-podman", "io.hivemesh.shell", "io.hivemesh.transport"), names);
         for (Bundle b : ours) {
             assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
+        }
+    }
+
+    @Test
+    public void dhtStoresARecordOnDiskAndTheDhtCommandsWork() throws Exception {
+        String put = executeCommand("dht:put /mesh/it-record hello-from-pax-exam");
+        assertTrue(put, put.contains("stored /mesh/it-record"));
+        String get = executeCommand("dht:get /mesh/it-record");
+        assertTrue(get, get.contains("hello-from-pax-exam"));
+        String table = executeCommand("dht:table");
+        assertTrue(table, table.contains("Mode      server") && table.contains("/ipfs/kad/1.0.0"));
+        Path records = Path.of(System.getProperty("karaf.data"), "hivemesh", "dht", "records");
+        try (var files = Files.list(records)) {
+            assertTrue("a record file in " + records, files.anyMatch(f -> f.toString().endsWith(".rec")));
         }
     }
 

@@ -1,0 +1,614 @@
+package io.hivemesh.dht.internal;
+
+import com.google.protobuf.ByteString;
+import io.hivemesh.api.multiformats.Multiaddr;
+import io.hivemesh.api.peer.PeerId;
+import io.hivemesh.api.routing.InvalidRecordException;
+import io.hivemesh.api.routing.PeerInfo;
+import io.hivemesh.dht.internal.proto.DhtProto.Message;
+import io.hivemesh.dht.internal.proto.DhtProto.Record;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One DHT node's logic, independent of OSGi and of the transport: serves inbound requests
+ * ({@link #handle}) and runs iterative queries over a {@link KadNetwork}. Used by the bundle over
+ * the libp2p host and by the simulation harness over an in-memory network. Thread-safe.
+ */
+public final class KadNode {
+    private static final Logger LOG = LoggerFactory.getLogger(KadNode.class);
+
+    /** Outcome of {@link #handle}: the reply to send (empty: none), or a reason to reset the stream. */
+    public record Handled(Optional<Message> reply, String refusal) {
+        static Handled reply(Message m) {
+            return new Handled(Optional.of(m), null);
+        }
+
+        static Handled none() {
+            return new Handled(Optional.empty(), null);
+        }
+
+        static Handled refuse(String why) {
+            return new Handled(Optional.empty(), why);
+        }
+    }
+
+    /** A value found by {@link #getValue}, and who returned it. */
+    private record Found(PeerId from, byte[] value, Instant received) {
+    }
+
+    private final KadNetwork net;
+    private final DhtSettings settings;
+    private final RoutingTable table;
+    private final RecordStore records;
+    private final ProviderStore providers;
+    private final Validators validators;
+    private final RateLimiter limiter;
+
+    public KadNode(KadNetwork net, DhtSettings settings, RecordStore records, ProviderStore providers, Validators validators) {
+        this.net = net;
+        this.settings = settings;
+        this.table = new RoutingTable(net.self(), settings.k());
+        this.records = records;
+        this.providers = providers;
+        this.validators = validators;
+        this.limiter = new RateLimiter(settings.requestsPerSecond(), 4096);
+    }
+
+    public PeerId self() {
+        return net.self();
+    }
+
+    public DhtSettings settings() {
+        return settings;
+    }
+
+    public RecordStore records() {
+        return records;
+    }
+
+    public ProviderStore providers() {
+        return providers;
+    }
+
+    /** A copy of the routing table's buckets (for display). */
+    public Map<Integer, List<RoutingTable.Entry>> buckets() {
+        synchronized (table) {
+            return table.buckets();
+        }
+    }
+
+    public int tableSize() {
+        synchronized (table) {
+            return table.size();
+        }
+    }
+
+    public boolean inTable(PeerId peer) {
+        synchronized (table) {
+            return table.contains(peer);
+        }
+    }
+
+    // ---------------------------------------------------------------- routing table upkeep
+
+    /**
+     * Offers a peer that speaks the DHT and just answered. If its bucket is full, the least recently
+     * seen peer is pinged and replaced only if it does not answer.
+     */
+    public void seen(PeerId peer) {
+        RoutingTable.Offer offer;
+        synchronized (table) {
+            offer = table.offer(peer, System.nanoTime());
+        }
+        if (offer.outcome() == RoutingTable.Outcome.PING_OLDEST) {
+            PeerId oldest = offer.toPing();
+            net.ping(oldest).orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> false)
+                    .thenAccept(answered -> {
+                        synchronized (table) {
+                            table.pingResult(oldest, answered, System.nanoTime());
+                        }
+                        if (!answered) {
+                            LOG.debug("evicted unresponsive peer {} from the DHT routing table", oldest);
+                        }
+                    });
+        }
+    }
+
+    /** Drops a peer that failed to answer. */
+    public void failed(PeerId peer) {
+        synchronized (table) {
+            table.remove(peer);
+        }
+    }
+
+    private List<PeerId> closestKnown(KadId target, int count) {
+        synchronized (table) {
+            return table.closest(target, count);
+        }
+    }
+
+    private PeerInfo info(PeerId p) {
+        return new PeerInfo(p, net.addresses(p));
+    }
+
+    private PeerInfo selfInfo() {
+        return new PeerInfo(net.self(), net.selfAddresses());
+    }
+
+    // ---------------------------------------------------------------- inbound
+
+    /**
+     * Serves one inbound request from {@code from}. Never throws for bad input: a refusal names the
+     * reason and the caller resets the stream.
+     */
+    public Handled handle(PeerId from, Message req) {
+        if (!limiter.allow(from, System.nanoTime())) {
+            return Handled.refuse("peer " + from + " exceeds " + settings.requestsPerSecond() + " DHT requests/s");
+        }
+        if (net.isServer(from)) {
+            seen(from);
+        }
+        byte[] key = req.getKey().toByteArray();
+        Message.Builder reply = Message.newBuilder().setType(req.getType()).setKey(req.getKey());
+        switch (req.getType()) {
+            case FIND_NODE -> {
+                addCloser(reply, key, from);
+                return Handled.reply(reply.build());
+            }
+            case GET_VALUE -> {
+                if (key.length == 0) {
+                    return Handled.refuse("GET_VALUE without a key");
+                }
+                records.get(key).ifPresent(r -> reply.setRecord(Record.newBuilder().setKey(req.getKey())
+                        .setValue(ByteString.copyFrom(r.value())).setTimeReceived(r.received().toString())));
+                addCloser(reply, key, from);
+                return Handled.reply(reply.build());
+            }
+            case PUT_VALUE -> {
+                if (!req.hasRecord() || !req.getRecord().getKey().equals(req.getKey())) {
+                    return Handled.refuse("PUT_VALUE whose record key differs from the message key");
+                }
+                byte[] value = req.getRecord().getValue().toByteArray();
+                try {
+                    validators.validate(key, value);
+                    storeIfBetter(key, value);
+                } catch (InvalidRecordException | IllegalStateException e) {
+                    return Handled.refuse("PUT_VALUE refused: " + e.getMessage());
+                }
+                return Handled.reply(req);
+            }
+            case ADD_PROVIDER -> {
+                if (key.length == 0) {
+                    return Handled.refuse("ADD_PROVIDER without a key");
+                }
+                List<String> reasons = new ArrayList<>();
+                for (PeerInfo p : DhtCodec.peers(req.getProviderPeersList(), reasons)) {
+                    if (!p.peer().equals(from)) {
+                        reasons.add("provider entry for " + p.peer() + " sent by " + from + " ignored");
+                        continue;
+                    }
+                    try {
+                        providers.add(key, p);
+                        net.learnAddresses(p.peer(), p.addresses());
+                    } catch (IllegalStateException e) {
+                        reasons.add(e.getMessage());
+                    }
+                }
+                reasons.forEach(r -> LOG.debug("ADD_PROVIDER from {}: {}", from, r));
+                return Handled.none();
+            }
+            case GET_PROVIDERS -> {
+                if (key.length == 0) {
+                    return Handled.refuse("GET_PROVIDERS without a key");
+                }
+                for (PeerInfo p : providers.get(key)) {
+                    reply.addProviderPeers(DhtCodec.peer(p, Message.ConnectionType.NOT_CONNECTED));
+                }
+                addCloser(reply, key, from);
+                return Handled.reply(reply.build());
+            }
+            case PING -> {
+                return Handled.reply(reply.build());
+            }
+            default -> {
+                return Handled.refuse("unknown DHT message type " + req.getTypeValue());
+            }
+        }
+    }
+
+    /** Stores {@code value} unless the validator prefers the stored one (values go oldest first). */
+    private void storeIfBetter(byte[] key, byte[] value) {
+        Optional<RecordStore.Stored> current = records.get(key);
+        if (current.isPresent() && !Arrays.equals(current.get().value(), value)
+                && validators.select(key, List.of(current.get().value(), value)) == 0) {
+            return;
+        }
+        records.put(key, value);
+    }
+
+    private void addCloser(Message.Builder reply, byte[] key, PeerId requester) {
+        for (PeerId p : closestKnown(KadId.of(key), settings.k() + 1)) {
+            if (!p.equals(requester) && reply.getCloserPeersCount() < settings.k()) {
+                reply.addCloserPeers(DhtCodec.peer(info(p), Message.ConnectionType.NOT_CONNECTED));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- outbound queries
+
+    /** Adds a peer by its address (bootstrap): the first successful FIND_NODE admits it. */
+    public CompletableFuture<List<PeerId>> bootstrap(Collection<PeerInfo> seeds) {
+        List<PeerId> ids = new ArrayList<>();
+        for (PeerInfo s : seeds) {
+            net.learnAddresses(s.peer(), s.addresses());
+            ids.add(s.peer());
+        }
+        return new Query(net.self().toBytes(), Message.MessageType.FIND_NODE, ids, r -> false).start();
+    }
+
+    /**
+     * Refreshes the routing table: a lookup of our own id, and one for a random key in each bucket
+     * that saw no lookup within {@code intervalNanos}.
+     */
+    public CompletableFuture<Void> refresh(Random random, long intervalNanos) {
+        List<byte[]> keys = new ArrayList<>();
+        keys.add(net.self().toBytes());
+        synchronized (table) {
+            for (int i : table.bucketsToRefresh(System.nanoTime(), intervalNanos)) {
+                keys.add(table.randomKeyInBucket(i, random));
+            }
+        }
+        List<CompletableFuture<List<PeerId>>> runs = new ArrayList<>();
+        for (byte[] k : keys) {
+            runs.add(closestPeers(k));
+        }
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new));
+    }
+
+    /** The k peers closest to {@code key} that answered, closest first. */
+    public CompletableFuture<List<PeerId>> closestPeers(byte[] key) {
+        return new Query(key, Message.MessageType.FIND_NODE, null, r -> false).start();
+    }
+
+    /**
+     * A FIND_NODE lookup with its statistics.
+     *
+     * @param closest the k closest peers that answered
+     * @param hops the hop count of the closest one (1: a peer this node knew)
+     * @param queried how many peers were asked
+     */
+    public record LookupResult(List<PeerId> closest, int hops, int queried) {
+    }
+
+    /** {@link #closestPeers} with the lookup's hop count and number of peers asked. */
+    public CompletableFuture<LookupResult> lookup(byte[] key) {
+        Query q = new Query(key, Message.MessageType.FIND_NODE, null, r -> false);
+        return q.start().thenApply(closest -> {
+            synchronized (q.lookup) {
+                return new LookupResult(closest, closest.isEmpty() ? 0 : q.lookup.depth(closest.get(0)), q.lookup.queried());
+            }
+        });
+    }
+
+    /** Looks up a peer's addresses. */
+    public CompletableFuture<Optional<PeerInfo>> findPeer(PeerId peer) {
+        List<Multiaddr> known = net.addresses(peer);
+        if (inTable(peer) && !known.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.of(new PeerInfo(peer, known)));
+        }
+        PeerInfo[] found = new PeerInfo[1];
+        Query q = new Query(peer.toBytes(), Message.MessageType.FIND_NODE, null, reply -> {
+            for (PeerInfo p : DhtCodec.peers(reply.message().getCloserPeersList(), null)) {
+                if (p.peer().equals(peer) && !p.addresses().isEmpty()) {
+                    synchronized (found) {
+                        found[0] = p;
+                    }
+                    return true;
+                }
+            }
+            return reply.from().equals(peer);
+        });
+        return q.start().thenApply(r -> {
+            synchronized (found) {
+                if (found[0] != null) {
+                    return Optional.of(found[0]);
+                }
+            }
+            List<Multiaddr> addrs = net.addresses(peer);
+            return r.contains(peer) && !addrs.isEmpty() ? Optional.of(new PeerInfo(peer, addrs)) : Optional.empty();
+        });
+    }
+
+    /**
+     * Validates and stores a record locally, then on the k closest peers.
+     *
+     * @return the number of peers that echoed the record back
+     */
+    public CompletableFuture<Integer> putValue(byte[] key, byte[] value) {
+        try {
+            validators.validate(key, value);
+            records.put(key, value);
+        } catch (InvalidRecordException | IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Message put = Message.newBuilder().setType(Message.MessageType.PUT_VALUE).setKey(ByteString.copyFrom(key))
+                .setRecord(Record.newBuilder().setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value))
+                        .setTimeReceived(Instant.now().toString())).build();
+        return closestPeers(key).thenCompose(peers -> {
+            List<CompletableFuture<Boolean>> sends = new ArrayList<>();
+            for (PeerId p : peers) {
+                sends.add(request(p, put).thenApply(echo -> echo.hasRecord()
+                        && echo.getRecord().getValue().equals(put.getRecord().getValue())).exceptionally(e -> false));
+            }
+            return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> (int) sends.stream().filter(CompletableFuture::join).count());
+        });
+    }
+
+    /**
+     * Finds the best value of {@code key}: the local record counts as one answer; the lookup stops
+     * at {@code quorum} valid answers; peers that returned an outdated value get the best one.
+     */
+    public CompletableFuture<Optional<byte[]>> getValue(byte[] key, int quorum) {
+        try {
+            validators.forKey(key).orElseThrow(() -> new InvalidRecordException(
+                    "no validator for record namespace '" + Validators.namespace(key) + "'"));
+        } catch (InvalidRecordException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<Found> found = new ArrayList<>();
+        records.get(key).ifPresent(r -> found.add(new Found(net.self(), r.value(), r.received())));
+        if (quorum <= 1 && !found.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.of(found.get(0).value()));
+        }
+        Set<PeerId> without = new HashSet<>();
+        Query q = new Query(key, Message.MessageType.GET_VALUE, null, reply -> {
+            Message m = reply.message();
+            if (!m.hasRecord()) {
+                synchronized (found) {
+                    without.add(reply.from());
+                }
+                return false;
+            }
+            byte[] value = m.getRecord().getValue().toByteArray();
+            try {
+                if (!Arrays.equals(m.getRecord().getKey().toByteArray(), key)) {
+                    throw new InvalidRecordException("record for another key");
+                }
+                validators.validate(key, value);
+            } catch (InvalidRecordException e) {
+                LOG.debug("GET_VALUE reply from {} ignored: {}", reply.from(), e.getMessage());
+                return false;
+            }
+            Instant received = parseTime(m.getRecord().getTimeReceived());
+            synchronized (found) {
+                found.add(new Found(reply.from(), value, received));
+                return found.size() >= quorum;
+            }
+        });
+        return q.start().thenApply(closest -> {
+            List<Found> all;
+            synchronized (found) {
+                all = new ArrayList<>(found);
+            }
+            if (all.isEmpty()) {
+                return Optional.empty();
+            }
+            all.sort((a, b) -> a.received().compareTo(b.received()));
+            List<byte[]> values = new ArrayList<>();
+            all.forEach(f -> values.add(f.value()));
+            byte[] best = values.get(validators.select(key, values));
+            correct(key, best, all, closest, without);
+            return Optional.of(best);
+        });
+    }
+
+    private static Instant parseTime(String t) {
+        try {
+            return t.isEmpty() ? Instant.EPOCH : Instant.parse(t);
+        } catch (java.time.DateTimeException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    /** Sends the best value to peers that answered with another one. */
+    private void correct(byte[] key, byte[] best, List<Found> all, List<PeerId> closest, Set<PeerId> without) {
+        Message put = Message.newBuilder().setType(Message.MessageType.PUT_VALUE).setKey(ByteString.copyFrom(key))
+                .setRecord(Record.newBuilder().setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(best))
+                        .setTimeReceived(Instant.now().toString())).build();
+        for (Found f : all) {
+            if (Arrays.equals(f.value(), best)) {
+                continue;
+            }
+            if (f.from().equals(net.self())) {
+                try {
+                    records.put(key, best);
+                } catch (IllegalStateException e) {
+                    LOG.debug("cannot correct the local record: {}", e.getMessage());
+                }
+            } else {
+                request(f.from(), put).exceptionally(e -> null);
+            }
+        }
+    }
+
+    /** Announces this node as a provider of {@code key} to the k closest peers; returns how many were told. */
+    public CompletableFuture<Integer> provide(byte[] key) {
+        try {
+            providers.add(key, selfInfo());
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Message add = Message.newBuilder().setType(Message.MessageType.ADD_PROVIDER).setKey(ByteString.copyFrom(key))
+                .addProviderPeers(DhtCodec.peer(selfInfo(), Message.ConnectionType.CONNECTED)).build();
+        return closestPeers(key).thenCompose(peers -> {
+            List<CompletableFuture<Boolean>> sends = new ArrayList<>();
+            for (PeerId p : peers) {
+                sends.add(net.send(p, add).orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .thenApply(v -> true).exceptionally(e -> false));
+            }
+            return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> (int) sends.stream().filter(CompletableFuture::join).count());
+        });
+    }
+
+    /**
+     * Finds up to {@code limit} providers of {@code key}, each handed to {@code onProvider} once, as
+     * found; completes with the count.
+     */
+    public CompletableFuture<Integer> findProviders(byte[] key, int limit, Consumer<PeerInfo> onProvider) {
+        Map<PeerId, PeerInfo> seen = new LinkedHashMap<>();
+        Predicate<PeerInfo> emit = p -> {
+            synchronized (seen) {
+                if (seen.size() >= limit || seen.containsKey(p.peer())) {
+                    return seen.size() >= limit;
+                }
+                seen.put(p.peer(), p);
+            }
+            try {
+                onProvider.accept(p);
+            } catch (RuntimeException e) {
+                LOG.warn("provider callback failed: {}", e.toString());
+            }
+            synchronized (seen) {
+                return seen.size() >= limit;
+            }
+        };
+        for (PeerInfo p : providers.get(key)) {
+            if (emit.test(p)) {
+                return CompletableFuture.completedFuture(limit);
+            }
+        }
+        Query q = new Query(key, Message.MessageType.GET_PROVIDERS, null, reply -> {
+            boolean enough = false;
+            for (PeerInfo p : DhtCodec.peers(reply.message().getProviderPeersList(), null)) {
+                if (!p.addresses().isEmpty()) {
+                    net.learnAddresses(p.peer(), p.addresses());
+                }
+                enough |= emit.test(new PeerInfo(p.peer(), p.addresses().isEmpty() ? net.addresses(p.peer()) : p.addresses()));
+                if (enough) {
+                    break;
+                }
+            }
+            return enough;
+        });
+        return q.start().thenApply(r -> {
+            synchronized (seen) {
+                return seen.size();
+            }
+        });
+    }
+
+    private CompletableFuture<Message> request(PeerId peer, Message m) {
+        return net.request(peer, m).orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A reply seen by a query. */
+    record Reply(PeerId from, Message message) {
+    }
+
+    /** One iterative query driving a {@link Lookup} over the network. */
+    private final class Query {
+        private final byte[] key;
+        private final Message request;
+        private final Lookup lookup;
+        private final Predicate<Reply> stop;
+        private final CompletableFuture<List<PeerId>> result = new CompletableFuture<>();
+
+        Query(byte[] key, Message.MessageType type, List<PeerId> seeds, Predicate<Reply> stop) {
+            this.key = key;
+            this.request = Message.newBuilder().setType(type).setKey(ByteString.copyFrom(key)).build();
+            KadId target = KadId.of(key);
+            List<PeerId> start = seeds != null ? seeds : closestKnown(target, settings.k());
+            this.lookup = new Lookup(target, net.self(), start, settings.alpha(), settings.k(),
+                    settings.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1));
+            this.stop = stop;
+        }
+
+        CompletableFuture<List<PeerId>> start() {
+            synchronized (table) {
+                table.lookedUp(KadId.of(key), System.nanoTime());
+            }
+            pump();
+            return result.orTimeout(settings.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionallyCompose(e -> {
+                        synchronized (lookup) {
+                            return CompletableFuture.completedFuture(lookup.result());
+                        }
+                    });
+        }
+
+        private void pump() {
+            List<PeerId> ask;
+            synchronized (lookup) {
+                if (result.isDone()) {
+                    return;
+                }
+                ask = lookup.next(System.nanoTime());
+                if (ask.isEmpty() && lookup.done()) {
+                    result.complete(lookup.result());
+                    return;
+                }
+            }
+            for (PeerId p : ask) {
+                request(p, request).whenComplete((reply, err) -> {
+                    if (err != null) {
+                        failed(p);
+                        synchronized (lookup) {
+                            lookup.onFailure(p);
+                        }
+                    } else {
+                        onReply(p, reply);
+                    }
+                    pump();
+                });
+            }
+        }
+
+        private void onReply(PeerId from, Message reply) {
+            List<String> reasons = new ArrayList<>();
+            List<PeerInfo> closer = DhtCodec.peers(reply.getCloserPeersList(), reasons);
+            reasons.forEach(r -> LOG.debug("reply from {}: {}", from, r));
+            List<PeerId> ids = new ArrayList<>(closer.size());
+            for (PeerInfo p : closer) {
+                if (!p.peer().equals(net.self())) {
+                    if (!p.addresses().isEmpty()) {
+                        net.learnAddresses(p.peer(), p.addresses());
+                    }
+                    ids.add(p.peer());
+                }
+            }
+            seen(from);
+            boolean done;
+            try {
+                done = stop.test(new Reply(from, reply));
+            } catch (RuntimeException e) {
+                LOG.warn("DHT query callback failed: {}", e.toString());
+                done = false;
+            }
+            synchronized (lookup) {
+                lookup.onReply(from, ids);
+                if (done) {
+                    result.complete(lookup.result());
+                }
+            }
+        }
+    }
+}

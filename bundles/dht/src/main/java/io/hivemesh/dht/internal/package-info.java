@@ -1,0 +1,2 @@
+/** The Kademlia DHT implementation (private to the bundle). */
+package io.hivemesh.dht.internal;

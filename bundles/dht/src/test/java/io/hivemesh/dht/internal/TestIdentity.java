@@ -1,0 +1,38 @@
+package io.hivemesh.dht.internal;
+
+import io.hivemesh.api.crypto.NodeIdentity;
+import io.hivemesh.api.peer.KeyType;
+import io.hivemesh.api.peer.PeerId;
+import io.hivemesh.api.peer.PublicKey;
+import java.security.SecureRandom;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+
+/** A throwaway Ed25519 identity for tests (the real one lives in bundles/crypto; same as the transport tests' one). */
+final class TestIdentity implements NodeIdentity {
+    private final Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
+    private final PublicKey publicKey = new PublicKey(KeyType.ED25519, key.generatePublicKey().getEncoded());
+
+    @Override
+    public PeerId peerId() {
+        return PeerId.fromPublicKey(publicKey);
+    }
+
+    @Override
+    public PublicKey publicKey() {
+        return publicKey;
+    }
+
+    @Override
+    public byte[] sign(byte[] message) {
+        Ed25519Signer s = new Ed25519Signer();
+        s.init(true, key);
+        s.update(message, 0, message.length);
+        return s.generateSignature();
+    }
+
+    @Override
+    public String agentVersion() {
+        return "hivemesh/test";
+    }
+}

@@ -10,6 +10,7 @@ import static org.junit.Assert.fail;
 
 import io.hivemesh.api.crypto.NodeIdentity;
 import io.hivemesh.api.peer.PeerId;
+import io.hivemesh.api.routing.ValueStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,24 @@ public class NodeDistributionIT extends KarafTestSupport {
         try (var files = Files.list(records)) {
             assertTrue("a record file in " + records, files.anyMatch(f -> f.toString().endsWith(".rec")));
         }
+        Path published = records.resolveSibling("published");
+        try (var files = Files.list(published)) {
+            assertTrue("kept for republishing in " + published, files.anyMatch(f -> f.toString().endsWith(".rec")));
+        }
+
+        // The stores outlive an in-place update of the DHT bundle.
+        long before = serviceId(ValueStore.class);
+        Bundle dht = bundle("io.hivemesh.dht");
+        dht.update();
+        assertEquals(Bundle.ACTIVE, dht.getState());
+        assertTrue("a new ValueStore after the update", await(() -> serviceId(ValueStore.class) > before, WAIT));
+        String after = executeCommand("dht:get /mesh/it-record");
+        assertTrue(after, after.contains("hello-from-pax-exam"));
+    }
+
+    private long serviceId(Class<?> type) {
+        ServiceReference<?> ref = bundleContext.getServiceReference(type);
+        return ref == null ? -1 : (Long) ref.getProperty("service.id");
     }
 
     @Test
@@ -155,8 +174,7 @@ public class NodeDistributionIT extends KarafTestSupport {
     }
 
     private long identityServiceId() {
-        ServiceReference<NodeIdentity> ref = bundleContext.getServiceReference(NodeIdentity.class);
-        return ref == null ? -1 : (Long) ref.getProperty("service.id");
+        return serviceId(NodeIdentity.class);
     }
 
     private NodeIdentity currentIdentity() {

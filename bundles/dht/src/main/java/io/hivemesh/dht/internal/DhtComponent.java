@@ -66,6 +66,11 @@ import org.slf4j.LoggerFactory;
 public final class DhtComponent implements ValueStore, ContentRouting, PeerRouting, RoutingTableInfo {
     public static final String PID = "io.hivemesh.dht";
     private static final Logger LOG = LoggerFactory.getLogger(DhtComponent.class);
+    /**
+     * How long this node keeps a record it put itself (in {@code dht/published/}) for republishing:
+     * until it is replaced by a newer put of the same key, in practice (a century).
+     */
+    static final Duration PUBLISHED_KEPT = Duration.ofDays(36_500);
 
     @ObjectClassDefinition(name = "Hivemesh Kademlia DHT",
             description = "Protocol, mode, bootstrap peers, limits and expiry of the node's Kademlia DHT.")
@@ -98,7 +103,7 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
         @AttributeDefinition(name = "Provider TTL (s)", description = "Provider entries expire this long after they were received.")
         long provider_ttl_s() default 48 * 3600;
 
-        @AttributeDefinition(name = "Republish interval (s)", description = "How often this node re-announces what it provides.")
+        @AttributeDefinition(name = "Republish interval (s)", description = "How often this node re-announces what it provides and puts again the records it put itself.")
         long republish_s() default 22 * 3600;
 
         @AttributeDefinition(name = "Refresh interval (s)", description = "Routing-table refresh period.")
@@ -199,7 +204,8 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
         this.node = new KadNode(net, s,
                 new RecordStore(dir.resolve("records"), clock, s.recordTtl(), s.maxRecords()),
                 new ProviderStore(dir.resolve("providers"), clock, s.providerTtl(), s.maxProviderKeys(), s.maxProvidersPerKey()),
-                v);
+                v,
+                new RecordStore(dir.resolve("published"), clock, PUBLISHED_KEPT, s.maxRecords()));
         this.config = c;
         applyMode(c);
         if (!seeds.isEmpty()) {
@@ -266,6 +272,7 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
                 for (byte[] key : n.providers().keysProvidedBy(n.self())) {
                     n.provide(key);
                 }
+                n.republishRecords();
             }
         } catch (RuntimeException e) {
             LOG.warn("DHT upkeep failed: {}", e.toString());

@@ -56,15 +56,28 @@ public final class KadNode {
     private final DhtSettings settings;
     private final RoutingTable table;
     private final RecordStore records;
+    private final RecordStore published;
     private final ProviderStore providers;
     private final Validators validators;
     private final RateLimiter limiter;
 
+    /** A node that does not remember the records it puts (tests and simulations). */
     public KadNode(KadNetwork net, DhtSettings settings, RecordStore records, ProviderStore providers, Validators validators) {
+        this(net, settings, records, providers, validators, null);
+    }
+
+    /**
+     * @param published the records this node itself put, kept (apart from the records it holds for
+     *                  the network, which expire) so that {@link #republishRecords()} can put them
+     *                  again; null: none are kept
+     */
+    public KadNode(KadNetwork net, DhtSettings settings, RecordStore records, ProviderStore providers, Validators validators,
+                   RecordStore published) {
         this.net = net;
         this.settings = settings;
         this.table = new RoutingTable(net.self(), settings.k());
         this.records = records;
+        this.published = published;
         this.providers = providers;
         this.validators = validators;
         this.limiter = new RateLimiter(settings.requestsPerSecond(), 4096);
@@ -345,6 +358,9 @@ public final class KadNode {
         try {
             validators.validate(key, value);
             records.put(key, value);
+            if (published != null) {
+                published.put(key, value);
+            }
         } catch (InvalidRecordException | IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -360,6 +376,27 @@ public final class KadNode {
             return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                     .thenApply(v -> (int) sends.stream().filter(CompletableFuture::join).count());
         });
+    }
+
+    /**
+     * Puts every record this node itself put again (the republish interval keeps them alive on the
+     * network beyond the record TTL). A record that no longer validates is skipped with a log line.
+     *
+     * @return the number of peer acceptances, summed over the records
+     */
+    public CompletableFuture<Integer> republishRecords() {
+        if (published == null) {
+            return CompletableFuture.completedFuture(0);
+        }
+        List<CompletableFuture<Integer>> puts = new ArrayList<>();
+        for (RecordStore.Stored s : published.all()) {
+            puts.add(putValue(s.key(), s.value()).exceptionally(e -> {
+                LOG.warn("cannot republish DHT record {}: {}", KadId.of(s.key()), e.getMessage());
+                return 0;
+            }));
+        }
+        return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new))
+                .thenApply(v -> puts.stream().mapToInt(CompletableFuture::join).sum());
     }
 
     /**

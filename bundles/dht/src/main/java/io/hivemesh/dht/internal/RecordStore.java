@@ -12,9 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -111,6 +113,18 @@ public final class RecordStore {
         }
         index.put(id, s);
         return s;
+    }
+
+    /** Every live record. */
+    public synchronized List<Stored> all() {
+        Instant now = clock.instant();
+        List<Stored> live = new ArrayList<>();
+        for (Stored s : index.values()) {
+            if (!expired(s, now)) {
+                live.add(s);
+            }
+        }
+        return live;
     }
 
     /** The live record of {@code key}, if any. */

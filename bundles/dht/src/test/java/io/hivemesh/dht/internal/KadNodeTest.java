@@ -92,6 +92,29 @@ class KadNodeTest {
     }
 
     @Test
+    void recordsThisNodePutAreRepublishedAndRememberedAcrossRestarts() throws Exception {
+        KadNode author = nodes.get(4);
+        byte[] key = b("/mesh/republished");
+        assertTrue(await(author.putValue(key, b("kept"))) >= 15);
+        KadNode holder = nodes.get(23);
+        Optional<RecordStore.Stored> before = nodes.stream().filter(n -> n != author)
+                .map(n -> n.records().get(key)).filter(Optional::isPresent).map(Optional::get).findFirst();
+        assertTrue(before.isPresent(), "some peer holds the record");
+        Thread.sleep(5); // a strictly later timeReceived for the republished copy
+
+        assertTrue(await(author.republishRecords()) >= 15, "the closest peers accept the record again");
+
+        long refreshed = nodes.stream().filter(n -> n != author).map(n -> n.records().get(key))
+                .filter(o -> o.isPresent() && o.get().received().isAfter(before.get().received())).count();
+        assertTrue(refreshed >= 15, "peers hold a freshly received copy: " + refreshed);
+        assertEquals(0, await(holder.republishRecords()), "a node republishes only what it put itself");
+        RecordStore reopened = new RecordStore(dir.resolve(author.self().toString()).resolve("published"),
+                Clock.systemUTC(), DhtComponent.PUBLISHED_KEPT, 100);
+        assertEquals(1, reopened.all().size(), "the author's published records survive a restart");
+        assertArrayEquals(key, reopened.all().get(0).key());
+    }
+
+    @Test
     void invalidOrUnknownNamespaceRecordsAreRefusedLocallyAndRemotely() throws Exception {
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> await(nodes.get(1).putValue(b("/ipns/x"), b("v"))));

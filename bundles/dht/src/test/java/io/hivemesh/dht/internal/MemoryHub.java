@@ -30,7 +30,8 @@ final class MemoryHub implements AutoCloseable {
                 new RecordStore(dataDir.resolve("records"), clock, settings.recordTtl(), settings.maxRecords()),
                 new ProviderStore(dataDir.resolve("providers"), clock, settings.providerTtl(), settings.maxProviderKeys(),
                         settings.maxProvidersPerKey()),
-                new Validators(settings.openNamespaces(), settings.maxRecordBytes()));
+                new Validators(settings.openNamespaces(), settings.maxRecordBytes()),
+                new RecordStore(dataDir.resolve("published"), clock, DhtComponent.PUBLISHED_KEPT, settings.maxRecords()));
         nodes.put(id, node);
         nets.put(id, net);
         if (!server) {

@@ -12,6 +12,7 @@ import io.hivemesh.api.net.StreamResetException;
 import io.hivemesh.api.routing.PeerInfo;
 import io.hivemesh.transport.internal.HostConfig;
 import io.hivemesh.transport.internal.Libp2pHost;
+import io.hivemesh.transport.internal.TestIdentity;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

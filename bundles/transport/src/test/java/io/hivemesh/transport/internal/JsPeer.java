@@ -10,6 +10,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,26 +19,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A js-libp2p peer in a Node process (src/test/js-peer/peer.mjs, packages installed by the build with
- * {@code npm ci}), driven by JSON lines. Fails loudly if Node or the packages are missing.
+ * A js-libp2p peer in a Node process (src/test/js-peer/peer.mjs of the module running the test,
+ * packages installed by the build with {@code npm ci}), driven by JSON lines. Fails loudly if Node
+ * or the packages are missing. Other modules' tests (the DHT's) use it through this module's test-jar.
  */
-final class JsPeer implements AutoCloseable {
-    static final Path DIR = Path.of(System.getProperty("hivemesh.jsPeer", "src/test/js-peer")).toAbsolutePath();
+public final class JsPeer implements AutoCloseable {
+    public static final Path DIR = Path.of(System.getProperty("hivemesh.jsPeer", "src/test/js-peer")).toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final OutputStream stdin;
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
-    final String peerId;
-    final String address;
+    public final String peerId;
+    public final String address;
 
-    JsPeer() throws IOException, InterruptedException {
+    /** Starts {@code peer.mjs} of the calling module's js-peer directory with {@code args}. */
+    public JsPeer(String... args) throws IOException, InterruptedException {
         if (!Files.isDirectory(DIR.resolve("node_modules/libp2p"))) {
             throw new IllegalStateException("js-libp2p is not installed in " + DIR
                     + ": the build runs `npm ci` there (pre-integration-test); is npm on the PATH?");
         }
-        ProcessBuilder pb = new ProcessBuilder("node", "--import", "./polyfill.mjs", "peer.mjs").directory(DIR.toFile())
+        ProcessBuilder pb = new ProcessBuilder(command(args)).directory(DIR.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         try {
             process = pb.start();
@@ -81,7 +85,7 @@ final class JsPeer implements AutoCloseable {
     }
 
     /** Runs one command; fails with the js error text if the peer reports one. */
-    JsonNode call(String cmd, Map<String, Object> args, long timeoutSeconds) throws Exception {
+    public JsonNode call(String cmd, Map<String, Object> args, long timeoutSeconds) throws Exception {
         int id = ids.incrementAndGet();
         ObjectNode msg = JSON.createObjectNode();
         msg.put("id", id).put("cmd", cmd);
@@ -97,6 +101,12 @@ final class JsPeer implements AutoCloseable {
             throw new AssertionError("js peer: " + cmd + " failed: " + reply.get("error").asText());
         }
         return reply;
+    }
+
+    private static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("node", "--import", "./polyfill.mjs", "peer.mjs"));
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /** A throwaway Ed25519 identity for tests (the real one lives in bundles/crypto). */
-final class TestIdentity implements NodeIdentity {
+public final class TestIdentity implements NodeIdentity {
     private final Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
     private final PublicKey publicKey = new PublicKey(KeyType.ED25519, key.generatePublicKey().getEncoded());
 

@@ -3,12 +3,10 @@ package io.hivemesh.benchmarks.transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hivemesh.api.crypto.NodeIdentity;
 import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.net.Stream;
-import io.hivemesh.api.peer.KeyType;
 import io.hivemesh.api.peer.PeerId;
-import io.hivemesh.api.peer.PublicKey;
+import io.hivemesh.crypto.internal.Standalone;
 import io.hivemesh.transport.internal.HostConfig;
 import io.hivemesh.transport.internal.Libp2pHost;
 import java.io.BufferedReader;
@@ -29,8 +27,6 @@ import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
  * Transport benchmark harness (not a test): one-stream throughput Java→Java, js→js, Java→js and
@@ -132,7 +128,7 @@ public final class TransportBench {
     }
 
     static Libp2pHost host() {
-        Libp2pHost h = new Libp2pHost(new Identity(), HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+        Libp2pHost h = new Libp2pHost(Standalone.identity(), HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
         h.start();
         h.addHandler(SINK, TransportBench::sink);
         return h;
@@ -260,35 +256,6 @@ public final class TransportBench {
         }
         Arrays.sort(v);
         return v;
-    }
-
-    /** A throwaway Ed25519 identity. */
-    static final class Identity implements NodeIdentity {
-        private final Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
-        private final PublicKey pub = new PublicKey(KeyType.ED25519, key.generatePublicKey().getEncoded());
-
-        @Override
-        public PeerId peerId() {
-            return PeerId.fromPublicKey(pub);
-        }
-
-        @Override
-        public PublicKey publicKey() {
-            return pub;
-        }
-
-        @Override
-        public byte[] sign(byte[] message) {
-            Ed25519Signer s = new Ed25519Signer();
-            s.init(true, key);
-            s.update(message, 0, message.length);
-            return s.generateSignature();
-        }
-
-        @Override
-        public String agentVersion() {
-            return "hivemesh/bench";
-        }
     }
 
     /** The js-libp2p peer of the interop tests, driven by JSON lines. */

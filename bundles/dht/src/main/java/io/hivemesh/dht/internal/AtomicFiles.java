@@ -3,10 +3,13 @@ package io.hivemesh.dht.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** Crash-safe file replacement: temp file, fsync, atomic rename, directory fsync. */
@@ -14,6 +17,26 @@ final class AtomicFiles {
     static final String TEMP_SUFFIX = ".tmp";
 
     private AtomicFiles() {
+    }
+
+    /**
+     * The files of {@code dir} whose names end in {@code suffix}: what was committed. Creates the
+     * directory if absent and deletes the temporary files a crash left behind.
+     */
+    static List<Path> committed(Path dir, String suffix) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(TEMP_SUFFIX)) {
+                    Files.deleteIfExists(f);
+                } else if (name.endsWith(suffix)) {
+                    found.add(f);
+                }
+            }
+        }
+        return found;
     }
 
     static void write(Path target, byte[] content) throws IOException {

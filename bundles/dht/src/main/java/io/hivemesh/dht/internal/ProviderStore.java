@@ -9,7 +9,6 @@ import io.hivemesh.api.routing.PeerInfo;
 import io.hivemesh.dht.internal.proto.DhtProto.StoredProviders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,36 +58,26 @@ public final class ProviderStore {
 
     private void load() {
         try {
-            Files.createDirectories(dir);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path f : files) {
-                    String name = f.getFileName().toString();
-                    if (name.endsWith(AtomicFiles.TEMP_SUFFIX)) {
-                        Files.deleteIfExists(f);
+            for (Path f : AtomicFiles.committed(dir, SUFFIX)) {
+                String name = f.getFileName().toString();
+                try {
+                    StoredProviders sp = StoredProviders.parseFrom(Files.readAllBytes(f));
+                    byte[] key = sp.getKey().toByteArray();
+                    if (!(KadId.of(key) + SUFFIX).equals(name)) {
+                        LOG.warn("DHT provider file {} holds another key; ignored", f);
                         continue;
                     }
-                    if (!name.endsWith(SUFFIX)) {
-                        continue;
-                    }
-                    try {
-                        StoredProviders sp = StoredProviders.parseFrom(Files.readAllBytes(f));
-                        byte[] key = sp.getKey().toByteArray();
-                        if (!(KadId.of(key) + SUFFIX).equals(name)) {
-                            LOG.warn("DHT provider file {} holds another key; ignored", f);
-                            continue;
+                    LinkedHashMap<PeerId, Entry> providers = new LinkedHashMap<>();
+                    for (StoredProviders.Entry e : sp.getEntriesList()) {
+                        List<Multiaddr> addrs = new ArrayList<>();
+                        for (ByteString a : e.getAddrsList()) {
+                            addrs.add(Multiaddr.decode(a.toByteArray()));
                         }
-                        LinkedHashMap<PeerId, Entry> providers = new LinkedHashMap<>();
-                        for (StoredProviders.Entry e : sp.getEntriesList()) {
-                            List<Multiaddr> addrs = new ArrayList<>();
-                            for (ByteString a : e.getAddrsList()) {
-                                addrs.add(Multiaddr.decode(a.toByteArray()));
-                            }
-                            providers.put(PeerId.fromBytes(e.getPeer().toByteArray()), new Entry(addrs, e.getReceivedMillis()));
-                        }
-                        index.put(KadId.of(key), new Key(key, providers));
-                    } catch (InvalidProtocolBufferException | MultiformatException e) {
-                        LOG.warn("DHT provider file {} is unreadable ({}); ignored", f, e.getMessage());
+                        providers.put(PeerId.fromBytes(e.getPeer().toByteArray()), new Entry(addrs, e.getReceivedMillis()));
                     }
+                    index.put(KadId.of(key), new Key(key, providers));
+                } catch (InvalidProtocolBufferException | MultiformatException e) {
+                    LOG.warn("DHT provider file {} is unreadable ({}); ignored", f, e.getMessage());
                 }
             }
         } catch (IOException e) {

@@ -5,7 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.hivemesh.dht.internal.proto.DhtProto;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,29 +52,19 @@ public final class RecordStore {
 
     private void load() {
         try {
-            Files.createDirectories(dir);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path f : files) {
-                    String name = f.getFileName().toString();
-                    if (name.endsWith(AtomicFiles.TEMP_SUFFIX)) {
-                        Files.deleteIfExists(f);
+            for (Path f : AtomicFiles.committed(dir, SUFFIX)) {
+                String name = f.getFileName().toString();
+                try {
+                    DhtProto.Record r = DhtProto.Record.parseFrom(Files.readAllBytes(f));
+                    Stored s = new Stored(r.getKey().toByteArray(), r.getValue().toByteArray(),
+                            Instant.parse(r.getTimeReceived()));
+                    if (!fileName(s.key()).equals(name)) {
+                        LOG.warn("DHT record file {} holds another key; ignored", f);
                         continue;
                     }
-                    if (!name.endsWith(SUFFIX)) {
-                        continue;
-                    }
-                    try {
-                        DhtProto.Record r = DhtProto.Record.parseFrom(Files.readAllBytes(f));
-                        Stored s = new Stored(r.getKey().toByteArray(), r.getValue().toByteArray(),
-                                Instant.parse(r.getTimeReceived()));
-                        if (!fileName(s.key()).equals(name)) {
-                            LOG.warn("DHT record file {} holds another key; ignored", f);
-                            continue;
-                        }
-                        index.put(KadId.of(s.key()), s);
-                    } catch (InvalidProtocolBufferException | DateTimeParseException e) {
-                        LOG.warn("DHT record file {} is unreadable ({}); ignored", f, e.getMessage());
-                    }
+                    index.put(KadId.of(s.key()), s);
+                } catch (InvalidProtocolBufferException | DateTimeParseException e) {
+                    LOG.warn("DHT record file {} is unreadable ({}); ignored", f, e.getMessage());
                 }
             }
         } catch (IOException e) {

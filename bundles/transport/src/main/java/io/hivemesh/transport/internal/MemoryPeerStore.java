@@ -58,6 +58,15 @@ final class MemoryPeerStore implements PeerStore {
     }
 
     @Override
+    public void addAddresses(PeerId peer, Collection<Multiaddr> addresses, io.hivemesh.api.net.AddressSource source) {
+        addAddresses(peer, addresses, switch (source) {
+            case CONNECTED, CERTIFIED -> Duration.ofHours(24);
+            case IDENTIFY -> Duration.ofHours(1);
+            case THIRD_PARTY -> Duration.ofMinutes(10);
+        });
+    }
+
+    @Override
     public List<Multiaddr> addresses(PeerId peer) {
         Entry e = peers.get(peer);
         if (e == null) {

@@ -68,7 +68,8 @@ public final class Libp2pHost implements Host {
     private final HostConfig config;
     private final SecureRandom random = new SecureRandom();
     private final EventLoopGroup group;
-    private final MemoryPeerStore peerStore = new MemoryPeerStore(System::nanoTime);
+    private final PeerBook peerStore = new PeerBook(java.util.Optional.empty(), PeerBook.DEFAULT_MAX_PEERS,
+            System::currentTimeMillis, System::nanoTime);
     private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
     private final Map<String, ProtocolHandler> builtins = new ConcurrentHashMap<>();
     private final Map<PeerId, List<HostConnection>> connections = new ConcurrentHashMap<>();

@@ -2,18 +2,14 @@ package io.hivemesh.transport.internal;
 
 import io.hivemesh.api.crypto.NodeIdentity;
 import io.hivemesh.api.multiformats.Multiaddr;
-import io.hivemesh.api.net.AddressSource;
 import io.hivemesh.api.net.Connection;
 import io.hivemesh.api.net.ConnectionEvent;
-import io.hivemesh.api.net.PeerStore;
 import io.hivemesh.api.net.Stream;
 import io.hivemesh.api.peer.PeerId;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -29,33 +25,29 @@ import org.slf4j.LoggerFactory;
 final class IdentifyService {
     static final long TIMEOUT_S = 10;
     private static final Logger LOG = LoggerFactory.getLogger(IdentifyService.class);
-    private static final int MAX_AGENTS = 4096;
 
     private final NodeIdentity identity;
-    private final PeerStore peerStore;
+    private final PeerBook peerStore;
+    private final PeerRecords records;
     private final ConnectionEventBus events;
     private final Supplier<List<Multiaddr>> listenAddresses;
     private final Supplier<Set<String>> protocols;
-    /** Agent versions of peers (bounded, least recently announced forgotten). */
-    private final Map<PeerId, String> agents = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PeerId, String> eldest) {
-            return size() > MAX_AGENTS;
-        }
-    };
 
-    IdentifyService(NodeIdentity identity, PeerStore peerStore, ConnectionEventBus events,
+    IdentifyService(NodeIdentity identity, PeerBook peerStore, ConnectionEventBus events,
             Supplier<List<Multiaddr>> listenAddresses, Supplier<Set<String>> protocols) {
         this.identity = identity;
         this.peerStore = peerStore;
+        this.records = new PeerRecords(identity, System::currentTimeMillis);
         this.events = events;
         this.listenAddresses = listenAddresses;
         this.protocols = protocols;
     }
 
+    /** Our Identify message (with our signed peer record) for the connection {@code c}. */
     byte[] message(Connection c) {
-        return IdentifyMessages.encode(identity.publicKey(), listenAddresses.get(), c == null ? null : c.remoteAddress(),
-                protocols.get(), identity.agentVersion());
+        List<Multiaddr> listen = listenAddresses.get();
+        return IdentifyMessages.encode(identity.publicKey(), listen, c == null ? null : c.remoteAddress(),
+                protocols.get(), identity.agentVersion(), records.signedRecord(listen));
     }
 
     /** Built-in handler of {@code /ipfs/id/1.0.0}: our message, then close. */
@@ -65,7 +57,7 @@ final class IdentifyService {
 
     /** Built-in handler of {@code /ipfs/id/push/1.0.0}. */
     void servePush(Stream s) {
-        Streams.readAll(s, IdentifyMessages.MAX_MESSAGE + 8).whenComplete((bytes, e) -> {
+        Streams.readAll(s, IdentifyMessages.MAX_STREAM).whenComplete((bytes, e) -> {
             if (e == null) {
                 try {
                     apply(s.remotePeer(), IdentifyMessages.decode(bytes), true);
@@ -80,7 +72,7 @@ final class IdentifyService {
     /** Asks the remote of a new connection who it is. */
     void identify(HostConnection c) {
         c.openRaw(List.of(IdentifyMessages.PROTOCOL))
-                .thenCompose(s -> s.closeWrite().thenCompose(v -> Streams.readAll(s, IdentifyMessages.MAX_MESSAGE + 8))
+                .thenCompose(s -> s.closeWrite().thenCompose(v -> Streams.readAll(s, IdentifyMessages.MAX_STREAM))
                         .orTimeout(TIMEOUT_S, TimeUnit.SECONDS)
                         .whenComplete((b, e) -> {
                             if (e != null) {
@@ -124,19 +116,10 @@ final class IdentifyService {
     }
 
     private void apply(PeerId peer, IdentifyMessages.Info info, boolean push) {
-        info.publicKey().ifPresent(k -> {
-            if (PeerId.fromPublicKey(k).equals(peer)) {
-                peerStore.setPublicKey(peer, k);
-            }
-        });
         Set<String> before = new HashSet<>(peerStore.protocols(peer));
-        peerStore.setProtocols(peer, info.protocols());
+        IdentifyUpdates.apply(peerStore, peer, info);
         Set<String> now = peerStore.protocols(peer);
-        peerStore.addAddresses(peer, info.listenAddrs(), AddressSource.IDENTIFY);
-        String agent = info.agentVersion().length() > 256 ? info.agentVersion().substring(0, 256) : info.agentVersion();
-        synchronized (agents) {
-            agents.put(peer, agent);
-        }
+        String agent = peerStore.agentVersion(peer).orElse("");
         if (push) {
             Set<String> added = new HashSet<>(now);
             added.removeAll(before);
@@ -152,9 +135,7 @@ final class IdentifyService {
 
     /** The agent version {@code peer} announced, if any. */
     String agentVersion(PeerId peer) {
-        synchronized (agents) {
-            return agents.get(peer);
-        }
+        return peerStore.agentVersion(peer).orElse(null);
     }
 
     static Duration timeout() {

@@ -72,7 +72,7 @@ public final class Libp2pHost implements Host {
     private final EventLoopGroup group;
     private final ScheduledExecutorService dialThread;
     private final ThreadPoolExecutor eventThreads;
-    private final MemoryPeerStore peerStore = new MemoryPeerStore(System::nanoTime);
+    private final PeerBook peerStore;
     private final ResourceScopes resources;
     private final HandlerExecutors executors = new HandlerExecutors();
     private final ConnectionEventBus events;
@@ -95,6 +95,8 @@ public final class Libp2pHost implements Host {
         this.eventThreads = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemon("hivemesh-events"));
         eventThreads.allowCoreThreadTimeOut(true);
+        this.peerStore = new PeerBook(java.util.Optional.ofNullable(config.peerBook()), PeerBook.DEFAULT_MAX_PEERS,
+                System::currentTimeMillis, System::nanoTime);
         this.resources = new ResourceScopes(config.limits());
         this.events = new ConnectionEventBus(eventThreads, this::presentEvents);
         this.connections = new ConnectionRegistry(events);
@@ -160,6 +162,7 @@ public final class Libp2pHost implements Host {
         boundAddresses = List.copyOf(bound);
         long period = Math.max(1, Math.min(10, config.idleTimeout().toSeconds() / 2));
         group.scheduleAtFixedRate(this::closeIdle, period, period, TimeUnit.SECONDS);
+        dialThread.scheduleWithFixedDelay(peerStore::flush, 30, 30, TimeUnit.SECONDS);
     }
 
     /** An inbound TCP connection: admitted by the resource manager (per IP, handshakes), then upgraded. */
@@ -216,6 +219,7 @@ public final class Libp2pHost implements Host {
         resolver.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         dialThread.shutdownNow();
+        peerStore.flush();
         executors.shutdown();
         eventThreads.shutdown();
     }
@@ -270,7 +274,7 @@ public final class Libp2pHost implements Host {
     }
 
     @Override
-    public PeerStore peerStore() {
+    public PeerBook peerStore() {
         return peerStore;
     }
 
@@ -397,8 +401,12 @@ public final class Libp2pHost implements Host {
         HostConnection c = new HostConnection(ch, session, scope, remote.peerId(),
                 HostAddresses.toMultiaddr(ch.remoteAddress()), HostAddresses.toMultiaddr(ch.localAddress()), initiator);
         peerStore.setPublicKey(remote.peerId(), remote.publicKey());
+        peerStore.protect(remote.peerId());
         connections.add(c);
-        ch.closeFuture().addListener(x -> connections.remove(c));
+        ch.closeFuture().addListener(x -> {
+            connections.remove(c);
+            peerStore.unprotect(remote.peerId());
+        });
         LOG.debug("{} secured (noise, yamux)", c);
         if (!upgraded.complete(c)) {
             ch.close();

@@ -99,7 +99,7 @@ public final class TransportComponent {
         HostConfig hc = new HostConfig(parseListen(config.listen()), Duration.ofMillis(config.dial_timeout_ms()),
                 Duration.ofMillis(config.upgrade_timeout_ms()), Math.max(config.max_window(), ReceiveWindow.INITIAL),
                 Duration.ofSeconds(Math.max(1, config.idle_timeout_s())), Math.max(1, config.io_threads()),
-                config.perf(), ResourceScopes.Config.defaults(Runtime.getRuntime().maxMemory()));
+                config.perf(), ResourceScopes.Config.defaults(Runtime.getRuntime().maxMemory()), peerBookFile(context));
         host = new Libp2pHost(identity, hc);
         try {
             host.start();
@@ -119,6 +119,13 @@ public final class TransportComponent {
         registrations.add(context.registerService(RequestResponse.class, host.requestResponse(), props));
         registrations.add(context.registerService(ConnectionEvents.class, host.events(), props));
         registrations.add(context.registerService(ResourceManager.class, host.resources(), props));
+    }
+
+    /** {@code ${karaf.data}/hivemesh/transport/peers.pb} (the bundle's data area outside Karaf). */
+    static java.nio.file.Path peerBookFile(BundleContext context) {
+        String karafData = context.getProperty("karaf.data");
+        java.io.File base = karafData != null ? new java.io.File(karafData, "hivemesh") : context.getDataFile("");
+        return base.toPath().resolve("transport").resolve("peers.pb");
     }
 
     static List<Multiaddr> parseListen(String text) {

@@ -83,6 +83,7 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
     private volatile long lastActivityNanos;
     private volatile long lastPingNanos;
     private String closeReason = "connection closed";
+    private Throwable failure;
 
     YamuxSession(boolean client, Limits limits, PeerId remotePeer, ResourceScopes.ConnectionScope scope,
             Consumer<YamuxStream> inboundStreams, LongSupplier nanoClock) {
@@ -221,6 +222,29 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
 
     int streamCount() {
         return streams.size();
+    }
+
+    /** The failure that closed the session, if one did (tests and the fuzz oracle). */
+    Throwable failure() {
+        return failure;
+    }
+
+    /** Checks the flow-control invariants of every stream (the fuzz oracle); event loop only. */
+    void checkInvariants() {
+        for (YamuxStream s : streams.values()) {
+            ReceiveWindow w = s.receiveWindow;
+            if (w.credit() < 0 || w.buffered() < 0 || w.credit() + w.buffered() > w.target()) {
+                throw new AssertionError("stream " + s.id + ": credit " + w.credit() + " + unread " + w.buffered()
+                        + " > window " + w.target());
+            }
+            if (s.inbound.size() > w.target()) {
+                throw new AssertionError("stream " + s.id + " buffers " + s.inbound.size() + " > window " + w.target());
+            }
+            if (!s.reset && s.scope.reserved() < w.target()) {
+                throw new AssertionError("stream " + s.id + " window " + w.target() + " not reserved (" + s.scope.reserved()
+                        + ")");
+            }
+        }
     }
 
     // ---------------------------------------------------------------- control frames
@@ -541,6 +565,7 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
         Throwable cause = thrown instanceof io.netty.handler.codec.DecoderException
                 && thrown.getCause() instanceof ProtocolViolationException ? thrown.getCause() : thrown;
         closeReason = String.valueOf(cause.getMessage());
+        failure = cause;
         if (cause instanceof ProtocolViolationException) {
             LOG.warn("closing the connection to {}: {}", remotePeer, cause.getMessage());
             if (!goAwaySent && channel.isActive()) {

@@ -674,8 +674,9 @@ public final class KadNode {
     /**
      * The best of the values found: the distinct values go to the validator oldest first, ordered by
      * the latest (clamped) time any peer reported for each, and among equal times by how many peers
-     * returned it (more ranks newer), so a lone peer cannot outvote the others by claiming the time
-     * of the query.
+     * returned it (more ranks newer). The clamp bounds every claim to the query's start, so a claim
+     * of a far-future time is worth no more than "now", and among values claiming the same time the
+     * one more peers hold wins; a claim of "now" still outranks values honestly received earlier.
      */
     private byte[] best(byte[] key, List<Found> all) {
         Map<ByteString, Candidate> byValue = new LinkedHashMap<>();

@@ -363,4 +363,22 @@ class KadNodeTest {
         assertEquals(1, await(nodes.get(33).findProviders(cid, 10, found::add)));
         assertEquals(author.self(), found.get(0).peer());
     }
+
+    @Test
+    void providesMadeBeforeTheProvidedStoreExistedAreAdoptedOnce() throws Exception {
+        KadNode author = nodes.get(6);
+        byte[] cid = TestPeers.peers(1, 8).get(0).toBytes();
+        assertTrue(await(author.provide(cid)) >= 15);
+        Path providedDir = dir.resolve(author.self().toString()).resolve("provided");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(providedDir)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.delete(f); // as a node of the previous version left it
+            }
+        }
+        KadNode restarted = hub.add(author.self(), DhtSettings.defaults(), dir.resolve(author.self().toString()), clock, true);
+        assertEquals(1, restarted.adoptProvides());
+        assertTrue(new RecordStore(providedDir, clock, DhtComponent.PUBLISHED_KEPT, 10).meta(cid).isPresent(),
+                "the adopted key is kept in provided/ from now on");
+        assertEquals(0, restarted.adoptProvides(), "and adopted only once");
+    }
 }

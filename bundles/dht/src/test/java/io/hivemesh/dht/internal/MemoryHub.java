@@ -32,15 +32,10 @@ final class MemoryHub implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
+    /** Adds (or, for a known id, restarts) a node whose stores live in {@code dataDir}, on {@code clock}. */
     KadNode add(PeerId id, DhtSettings settings, Path dataDir, Clock clock, boolean server) {
-        return add(id, settings, dataDir, clock, server, null);
-    }
-
-    /** Adds a node; {@code network} (if not null) replaces the hub's network of the node (to hold requests). */
-    KadNode add(PeerId id, DhtSettings settings, Path dataDir, Clock clock, boolean server,
-                java.util.function.UnaryOperator<KadNetwork> network) {
         Net net = new Net(id);
-        KadNode node = new KadNode(network == null ? net : network.apply(net), settings, TimeSource.of(clock),
+        KadNode node = new KadNode(net, settings, TimeSource.of(clock),
                 new RecordStore(dataDir.resolve("records"), clock, settings.recordTtl(), settings.maxRecords(),
                         settings.maxRecordStoreBytes()),
                 new ProviderStore(dataDir.resolve("providers"), clock, settings.providerTtl(), settings.maxProviderKeys(),

@@ -68,8 +68,9 @@ class HostDhtTest {
         await(nodes.get(1).bootstrap(List.of(infoOf(hosts.get(0)))));
         await(nodes.get(2).bootstrap(List.of(infoOf(hosts.get(0)))));
         await(nodes.get(1).bootstrap(List.of(infoOf(hosts.get(0)))));
-        // what the component's upkeep does for connected DHT servers: a FIND_NODE whose reply admits them
-        await(nodes.get(0).bootstrap(List.of(infoOf(hosts.get(1)), infoOf(hosts.get(2)))));
+        // what the component's upkeep does for connected DHT servers: one FIND_NODE whose reply admits them
+        assertTrue(await(nodes.get(0).admit(hosts.get(1).peerId())));
+        assertTrue(await(nodes.get(0).admit(hosts.get(2).peerId())));
     }
 
     @AfterEach

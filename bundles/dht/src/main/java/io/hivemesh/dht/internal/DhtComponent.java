@@ -6,7 +6,11 @@ import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.multiformats.MultiaddrProtocol;
 import io.hivemesh.api.net.Connection;
 import io.hivemesh.api.net.Host;
+import io.hivemesh.api.net.ConnectionEvent;
+import io.hivemesh.api.net.ConnectionEvents;
 import io.hivemesh.api.net.ProtocolHandler;
+import io.hivemesh.api.net.RequestHandler;
+import io.hivemesh.api.net.RequestResponse;
 import io.hivemesh.api.peer.PeerId;
 import io.hivemesh.api.routing.ContentRouting;
 import io.hivemesh.api.routing.PeerInfo;
@@ -54,7 +58,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DS shell of the DHT: builds a {@link KadNode} over the {@link Host}, keeps its stores under
- * {@code ${karaf.data}/hivemesh/dht/}, serves the protocol in server mode (a {@link ProtocolHandler}
+ * {@code ${karaf.data}/hivemesh/dht/}, serves the protocol in server mode (a {@link RequestHandler}
  * registered on the whiteboard, so the host announces it in Identify) and not in client mode, runs
  * bootstrap, table upkeep (admission of connected DHT servers), refresh, expiry and throttled
  * republishing and reproviding of what this node put and provides, and provides {@link ValueStore},
@@ -154,14 +158,36 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
     private volatile Config config;
     private volatile KadNode node;
     private volatile Validators validators;
-    private ServiceRegistration<ProtocolHandler> handlerRegistration;
+    private ServiceRegistration<RequestHandler> handlerRegistration;
+    private final RequestResponse requests;
+    private final ConnectionEvents.Subscription subscription;
 
     @Activate
-    public DhtComponent(BundleContext context, Config config, @Reference Host host) {
+    public DhtComponent(BundleContext context, Config config, @Reference Host host, @Reference RequestResponse requests,
+            @Reference ConnectionEvents events) {
         this.context = context;
         this.host = host;
+        this.requests = requests;
         start(config);
         schedule();
+        this.subscription = events.subscribe(this::onConnectionEvent);
+    }
+
+    /**
+     * A peer identified (or pushed) with the DHT protocol is admitted at once: one FIND_NODE, no
+     * lookup; peers the table refused recently are skipped by {@link KadNode#admit}.
+     */
+    private void onConnectionEvent(ConnectionEvent e) {
+        KadNode n = node;
+        Config c = config;
+        if (n == null || c == null) {
+            return;
+        }
+        boolean server = e instanceof ConnectionEvent.Identified id && id.protocols().contains(c.protocol())
+                || e instanceof ConnectionEvent.ProtocolsChanged pc && pc.added().contains(c.protocol());
+        if (server && !n.inTable(e.peer())) {
+            n.admit(e.peer());
+        }
     }
 
     private Path dataDir() {
@@ -213,7 +239,7 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
         TimeSource time = TimeSource.of(clock, System::nanoTime);
         Validators v = new Validators(s.openNamespaces(), s.maxRecordBytes());
         whiteboard.forEach((validator, ns) -> v.register(ns, validator));
-        HostKadNetwork net = new HostKadNetwork(host, c.protocol());
+        HostKadNetwork net = new HostKadNetwork(host, requests, c.protocol(), s.requestTimeout());
         this.validators = v;
         this.node = new KadNode(net, s, time,
                 new RecordStore(dir.resolve("records"), clock, s.recordTtl(), s.maxRecords(), s.maxRecordStoreBytes()),
@@ -237,9 +263,9 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
     private synchronized void applyMode(Config c) {
         boolean server = "server".equals(c.mode());
         if (server && handlerRegistration == null) {
-            Dictionary<String, Object> props = new Hashtable<>();
+            Dictionary<String, Object> props = new Hashtable<>(HostKadNetwork.limitProperties());
             props.put(ProtocolHandler.PROTOCOL, c.protocol());
-            handlerRegistration = context.registerService(ProtocolHandler.class, HostKadNetwork.handler(() -> node), props);
+            handlerRegistration = context.registerService(RequestHandler.class, HostKadNetwork.handler(() -> node), props);
         } else if (!server && handlerRegistration != null) {
             unregisterHandler();
         }
@@ -365,6 +391,7 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
 
     @Deactivate
     void deactivate() {
+        subscription.close();
         timer.shutdownNow();
         unregisterHandler();
     }

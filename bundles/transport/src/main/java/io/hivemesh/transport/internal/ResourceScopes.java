@@ -51,9 +51,18 @@ public final class ResourceScopes implements ResourceManager {
      * @param transientPerIp    inbound handshakes in progress from one IP address
      * @param connectionBuffer  bytes charged to each connection for its codec and socket buffers
      * @param protocolCap       the ceiling on every protocol's own limits
+     * @param negotiatingPerPeer streams one peer may have negotiating their protocol at once (so that
+     *                          one peer cannot fill the transient scope for everyone)
      */
     public record Config(Limits system, Limits transientScope, Limits peer, Limits connection, Limits stream,
-            int inboundPerIp, int transientPerIp, long connectionBuffer, ProtocolLimits protocolCap) {
+            int inboundPerIp, int transientPerIp, long connectionBuffer, ProtocolLimits protocolCap,
+            int negotiatingPerPeer) {
+
+        public Config(Limits system, Limits transientScope, Limits peer, Limits connection, Limits stream,
+                int inboundPerIp, int transientPerIp, long connectionBuffer, ProtocolLimits protocolCap) {
+            this(system, transientScope, peer, connection, stream, inboundPerIp, transientPerIp, connectionBuffer,
+                    protocolCap, 16);
+        }
 
         /**
          * Defaults sized for the node's heap: the system may buffer a quarter of {@code maxHeap} (at
@@ -83,6 +92,8 @@ public final class ResourceScopes implements ResourceManager {
         int connsOut;
         int streamsIn;
         int streamsOut;
+        /** Peer scopes: streams of the peer still negotiating their protocol. */
+        int negotiating;
 
         Scope(String name, Limits limits) {
             this.name = name;
@@ -90,7 +101,7 @@ public final class ResourceScopes implements ResourceManager {
         }
 
         boolean idle() {
-            return memory == 0 && connsIn == 0 && connsOut == 0 && streamsIn == 0 && streamsOut == 0;
+            return memory == 0 && connsIn == 0 && connsOut == 0 && streamsIn == 0 && streamsOut == 0 && negotiating == 0;
         }
 
         ScopeUsage usage() {
@@ -249,12 +260,16 @@ public final class ResourceScopes implements ResourceManager {
                 checkStream(scope, inboundStream);
                 if (peer != null) {
                     checkStream(peer, inboundStream);
+                    if (peer.negotiating >= config.negotiatingPerPeer()) {
+                        throw refused(peer.name, "streams negotiating", peer.negotiating, config.negotiatingPerPeer());
+                    }
                 }
                 checkStream(system, inboundStream);
                 checkStream(transientScope, inboundStream);
                 addStream(scope, inboundStream, 1);
                 if (peer != null) {
                     addStream(peer, inboundStream, 1);
+                    peer.negotiating++;
                 }
                 addStream(system, inboundStream, 1);
                 addStream(transientScope, inboundStream, 1);
@@ -363,13 +378,15 @@ public final class ResourceScopes implements ResourceManager {
             if (inTransient) {
                 inTransient = false;
                 addStream(transientScope, inbound, -1);
-                transientScope.memory -= scope.memory;
+                if (conn.peer != null) {
+                    conn.peer.negotiating--;
+                }
             }
         }
 
         /**
          * Reserves {@code bytes} of buffer memory for this stream (charged to the stream, its
-         * connection, peer, protocol or the transient scope, and the system).
+         * connection, peer, protocol once negotiated, and the system).
          *
          * @return false (and nothing charged) if any of those limits would be exceeded
          */
@@ -431,7 +448,9 @@ public final class ResourceScopes implements ResourceManager {
         }
 
         private Scope[] chain() {
-            return new Scope[] {scope, conn.scope, conn.peer, inTransient ? transientScope : protocol, system};
+            // while negotiating, a stream's memory is its peer's (the transient scope counts streams only,
+            // so one peer's negotiations cannot take the memory of everyone else's)
+            return new Scope[] {scope, conn.scope, conn.peer, inTransient ? null : protocol, system};
         }
 
         /** Releases the stream's memory and counts. */
@@ -447,8 +466,8 @@ public final class ResourceScopes implements ResourceManager {
                     }
                 }
                 scope.memory = 0;
-                closed = true;
                 leaveTransient();
+                closed = true;
                 addStream(conn.scope, inbound, -1);
                 if (conn.peer != null) {
                     addStream(conn.peer, inbound, -1);

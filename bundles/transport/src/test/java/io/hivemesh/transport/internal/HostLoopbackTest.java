@@ -214,10 +214,14 @@ class HostLoopbackTest {
     }
 
     static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        waitFor(cond, Duration.ofSeconds(10));
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier cond, Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within 10 s");
+                throw new AssertionError("condition not met within " + limit);
             }
             Thread.sleep(20);
         }

@@ -57,7 +57,7 @@ public final class KadNode {
 
     /**
      * A value found by {@link #getValue}, who returned it, and when that peer says it received it
-     * (clamped to the query's start).
+     * (a claim later than the query's start counts as the epoch).
      */
     private record Found(PeerId from, byte[] value, Instant received) {
     }
@@ -643,7 +643,9 @@ public final class KadNode {
                 LOG.debug("GET_VALUE reply from {} ignored: {}", reply.from(), e.getMessage());
                 return false;
             }
-            Instant received = min(parseTime(m.getRecord().getTimeReceived()), start);
+            // a peer cannot have received the value after we asked: a later claim is a lie, ranked oldest
+            Instant claimed = parseTime(m.getRecord().getTimeReceived());
+            Instant received = claimed.isAfter(start) ? Instant.EPOCH : claimed;
             synchronized (found) {
                 found.add(new Found(reply.from(), value, received));
                 return found.size() >= quorum;
@@ -674,9 +676,10 @@ public final class KadNode {
     /**
      * The best of the values found: the distinct values go to the validator oldest first, ordered by
      * the latest (clamped) time any peer reported for each, and among equal times by how many peers
-     * returned it (more ranks newer). The clamp bounds every claim to the query's start, so a claim
-     * of a far-future time is worth no more than "now", and among values claiming the same time the
-     * one more peers hold wins; a claim of "now" still outranks values honestly received earlier.
+     * returned it (more ranks newer). A claim later than the query's start (nobody can have received
+     * a value after we asked) counts as the oldest possible time, so a far-future time never wins;
+     * among values claiming the same time the one more peers hold wins. (A liar claiming a time just
+     * before the query still outranks older honest copies: open namespaces have no versions to check.)
      */
     private byte[] best(byte[] key, List<Found> all) {
         Map<ByteString, Candidate> byValue = new LinkedHashMap<>();

@@ -1,14 +1,15 @@
 package io.hivemesh.itests;
 
+import io.hivemesh.api.net.MessageStream;
 import io.hivemesh.api.net.ProtocolHandler;
-import io.hivemesh.api.net.Stream;
 import java.util.Hashtable;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 
 /**
  * The activator of the small bundle {@link WhiteboardIT} builds at run time: it serves
- * {@value #PROTOCOL} through the ProtocolHandler whiteboard while the bundle is active.
+ * {@value #PROTOCOL} through the ProtocolHandler whiteboard while the bundle is active (each
+ * message echoed back).
  */
 public class EchoHandlerActivator implements BundleActivator {
     public static final String PROTOCOL = "/hivemesh/it/echo/1.0.0";
@@ -20,16 +21,16 @@ public class EchoHandlerActivator implements BundleActivator {
         context.registerService(ProtocolHandler.class, EchoHandlerActivator::echo, props);
     }
 
-    private static void echo(Stream s) {
-        s.read().whenComplete((chunk, e) -> {
+    private static void echo(MessageStream s) {
+        s.read().whenComplete((message, e) -> {
             if (e != null) {
                 return;
             }
-            if (chunk.isEmpty()) {
+            if (message.isEmpty()) {
                 s.close();
                 return;
             }
-            s.write(chunk.get()).thenRun(() -> echo(s));
+            s.write(message.get()).thenRun(() -> echo(s));
         });
     }
 

@@ -130,7 +130,7 @@ public final class TransportBench {
     static Libp2pHost host() {
         Libp2pHost h = new Libp2pHost(Standalone.identity(), HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
         h.start();
-        h.addHandler(SINK, TransportBench::sink);
+        h.addStreamHandler(SINK, TransportBench::sink);
         return h;
     }
 

@@ -31,10 +31,22 @@ public interface Host {
     CompletableFuture<Connection> connect(Multiaddr address);
 
     /**
-     * Opens a stream to {@code peer}, reusing a connection or dialing its known addresses from the
-     * {@link PeerStore}, and negotiates the first of {@code protocols} the remote supports.
+     * Opens a raw byte stream to {@code peer}, reusing a connection or dialing its known addresses
+     * from the {@link PeerStore}, and negotiates the first of {@code protocols} the remote supports.
+     * For byte-stream protocols (ping, perf); message protocols use {@link #newMessageStream}.
      */
     CompletableFuture<Stream> newStream(PeerId peer, List<String> protocols);
+
+    /**
+     * Opens a {@link MessageStream} to {@code peer} for the first of {@code protocols} the remote
+     * supports, with that protocol's limits (from its local handler registration, else the
+     * defaults, capped by the operator's configuration). Fails with {@link ResourceLimitException}
+     * if this node already has {@code outboundStreamsPerPeer} streams of it open to the peer.
+     */
+    CompletableFuture<MessageStream> newMessageStream(PeerId peer, List<String> protocols);
+
+    /** {@link #newMessageStream(PeerId, List)} with explicit limits (capped by the configuration). */
+    CompletableFuture<MessageStream> newMessageStream(PeerId peer, List<String> protocols, ProtocolLimits limits);
 
     /** The open connections, all peers. */
     List<Connection> connections();

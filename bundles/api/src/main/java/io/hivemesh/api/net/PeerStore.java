@@ -15,8 +15,14 @@ import java.util.Set;
  */
 public interface PeerStore {
 
-    /** Adds or refreshes addresses of {@code peer}, each valid for {@code ttl}. */
+    /** Adds or refreshes addresses of {@code peer}, each valid for {@code ttl} (source {@link AddressSource#IDENTIFY}). */
     void addAddresses(PeerId peer, Collection<Multiaddr> addresses, Duration ttl);
+
+    /**
+     * Adds or refreshes addresses of {@code peer} learned from {@code source}, with that source's time
+     * to live; an address already known from a more trusted source keeps that source.
+     */
+    void addAddresses(PeerId peer, Collection<Multiaddr> addresses, AddressSource source);
 
     /** The unexpired addresses of {@code peer}; empty if none. */
     List<Multiaddr> addresses(PeerId peer);

@@ -1,13 +1,16 @@
 package io.hivemesh.api.net;
 
 /**
- * Serves one libp2p protocol on inbound streams. Whiteboard: register an implementation as an OSGi
- * service with the property {@value #PROTOCOL} set to the protocol id (one or several strings);
- * the {@link Host} serves it from the moment it is registered, announces it in Identify, and stops
- * offering it (new streams get {@code na}) as soon as the service goes away.
+ * Serves one libp2p protocol on inbound message streams. Whiteboard: register an implementation as
+ * an OSGi service with the property {@value #PROTOCOL} set to the protocol id (one or several
+ * strings), and optionally the {@link ProtocolLimits} properties; the {@link Host} serves it from the
+ * moment it is registered, announces it in Identify, and stops offering it (new streams get
+ * {@code na}) as soon as the service goes away. Request-response protocols register a
+ * {@link RequestHandler} instead.
  *
- * <p>{@link #handle(Stream)} runs on a transport thread: it must return promptly and continue
- * asynchronously through the stream's futures. The handler owns the stream and must close or reset it.
+ * <p>{@link #handle(MessageStream)} runs on the protocol's bounded handler executor (never on a
+ * network event loop); when its queue is full, new streams are reset with a logged reason. The
+ * handler owns the stream and must close or reset it; the stream's deadlines reset it otherwise.
  */
 @FunctionalInterface
 public interface ProtocolHandler {
@@ -16,5 +19,5 @@ public interface ProtocolHandler {
     String PROTOCOL = "hivemesh.protocol";
 
     /** Called once for each inbound stream whose negotiated protocol is one this handler serves. */
-    void handle(Stream stream);
+    void handle(MessageStream stream);
 }

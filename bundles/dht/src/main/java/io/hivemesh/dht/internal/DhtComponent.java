@@ -6,7 +6,11 @@ import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.multiformats.MultiaddrProtocol;
 import io.hivemesh.api.net.Connection;
 import io.hivemesh.api.net.Host;
+import io.hivemesh.api.net.ConnectionEvent;
+import io.hivemesh.api.net.ConnectionEvents;
 import io.hivemesh.api.net.ProtocolHandler;
+import io.hivemesh.api.net.RequestHandler;
+import io.hivemesh.api.net.RequestResponse;
 import io.hivemesh.api.peer.PeerId;
 import io.hivemesh.api.routing.ContentRouting;
 import io.hivemesh.api.routing.PeerInfo;
@@ -54,9 +58,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DS shell of the DHT: builds a {@link KadNode} over the {@link Host}, keeps its stores under
- * {@code ${karaf.data}/hivemesh/dht/}, serves the protocol in server mode (a {@link ProtocolHandler}
+ * {@code ${karaf.data}/hivemesh/dht/}, serves the protocol in server mode (a {@link RequestHandler}
  * registered on the whiteboard, so the host announces it in Identify) and not in client mode, runs
- * bootstrap, table upkeep, refresh, expiry and republishing, and provides {@link ValueStore},
+ * bootstrap, table upkeep (admission of connected DHT servers), refresh, expiry and throttled
+ * republishing and reproviding of what this node put and provides, and provides {@link ValueStore},
  * {@link ContentRouting} and {@link PeerRouting}. A change of {@code mode} or of the open namespaces
  * applies live; any other change rebuilds the node (stores reopen from disk, the table re-bootstraps).
  */
@@ -119,6 +124,18 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
         @AttributeDefinition(name = "Max records")
         int max_records() default 16_384;
 
+        @AttributeDefinition(name = "Max record store bytes",
+                description = "Bound of the record store: key plus value bytes summed over the records (default 64 MiB).")
+        long max_record_store_bytes() default DhtSettings.DEFAULT_MAX_RECORD_STORE_BYTES;
+
+        @AttributeDefinition(name = "Max records per peer",
+                description = "Records one remote peer may store on this node in open namespaces (counting all it stored).")
+        int max_records_per_peer() default DhtSettings.DEFAULT_MAX_RECORDS_PER_PEER;
+
+        @AttributeDefinition(name = "Max bytes per peer",
+                description = "Record bytes (key plus value) one remote peer may store on this node in open namespaces (default 2 MiB).")
+        long max_bytes_per_peer() default DhtSettings.DEFAULT_MAX_BYTES_PER_PEER;
+
         @AttributeDefinition(name = "Max provider keys")
         int max_provider_keys() default 16_384;
 
@@ -141,14 +158,36 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
     private volatile Config config;
     private volatile KadNode node;
     private volatile Validators validators;
-    private ServiceRegistration<ProtocolHandler> handlerRegistration;
+    private ServiceRegistration<RequestHandler> handlerRegistration;
+    private final RequestResponse requests;
+    private final ConnectionEvents.Subscription subscription;
 
     @Activate
-    public DhtComponent(BundleContext context, Config config, @Reference Host host) {
+    public DhtComponent(BundleContext context, Config config, @Reference Host host, @Reference RequestResponse requests,
+            @Reference ConnectionEvents events) {
         this.context = context;
         this.host = host;
+        this.requests = requests;
         start(config);
         schedule();
+        this.subscription = events.subscribe(this::onConnectionEvent);
+    }
+
+    /**
+     * A peer identified (or pushed) with the DHT protocol is admitted at once: one FIND_NODE, no
+     * lookup; peers the table refused recently are skipped by {@link KadNode#admit}.
+     */
+    private void onConnectionEvent(ConnectionEvent e) {
+        KadNode n = node;
+        Config c = config;
+        if (n == null || c == null) {
+            return;
+        }
+        boolean server = e instanceof ConnectionEvent.Identified id && id.protocols().contains(c.protocol())
+                || e instanceof ConnectionEvent.ProtocolsChanged pc && pc.added().contains(c.protocol());
+        if (server && !n.inTable(e.peer())) {
+            n.admit(e.peer());
+        }
     }
 
     private Path dataDir() {
@@ -162,7 +201,7 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
                 Duration.ofMillis(c.query_timeout_ms()), Duration.ofSeconds(c.record_ttl_s()),
                 Duration.ofSeconds(c.provider_ttl_s()), Duration.ofSeconds(c.republish_s()), list(c.open_namespaces()),
                 c.max_record_bytes(), c.max_records(), c.max_provider_keys(), c.max_providers_per_key(),
-                c.requests_per_second());
+                c.requests_per_second(), c.max_record_store_bytes(), c.max_records_per_peer(), c.max_bytes_per_peer());
     }
 
     static List<String> list(String text) {
@@ -197,15 +236,21 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
         }
         Path dir = dataDir();
         Clock clock = Clock.systemUTC();
+        TimeSource time = TimeSource.of(clock, System::nanoTime);
         Validators v = new Validators(s.openNamespaces(), s.maxRecordBytes());
         whiteboard.forEach((validator, ns) -> v.register(ns, validator));
-        HostKadNetwork net = new HostKadNetwork(host, c.protocol());
+        HostKadNetwork net = new HostKadNetwork(host, requests, c.protocol(), s.requestTimeout());
         this.validators = v;
-        this.node = new KadNode(net, s,
-                new RecordStore(dir.resolve("records"), clock, s.recordTtl(), s.maxRecords()),
+        this.node = new KadNode(net, s, time,
+                new RecordStore(dir.resolve("records"), clock, s.recordTtl(), s.maxRecords(), s.maxRecordStoreBytes()),
                 new ProviderStore(dir.resolve("providers"), clock, s.providerTtl(), s.maxProviderKeys(), s.maxProvidersPerKey()),
                 v,
-                new RecordStore(dir.resolve("published"), clock, PUBLISHED_KEPT, s.maxRecords()));
+                new RecordStore(dir.resolve("published"), clock, PUBLISHED_KEPT, s.maxRecords(), s.maxRecordStoreBytes()),
+                new RecordStore(dir.resolve("provided"), clock, PUBLISHED_KEPT, s.maxProviderKeys()));
+        int adopted = node.adoptProvides();
+        if (adopted > 0) {
+            LOG.info("DHT: {} keys this node provided before dht/provided/ existed are reprovided and kept there", adopted);
+        }
         this.config = c;
         applyMode(c);
         if (!seeds.isEmpty()) {
@@ -218,9 +263,9 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
     private synchronized void applyMode(Config c) {
         boolean server = "server".equals(c.mode());
         if (server && handlerRegistration == null) {
-            Dictionary<String, Object> props = new Hashtable<>();
+            Dictionary<String, Object> props = new Hashtable<>(HostKadNetwork.limitProperties());
             props.put(ProtocolHandler.PROTOCOL, c.protocol());
-            handlerRegistration = context.registerService(ProtocolHandler.class, HostKadNetwork.handler(() -> node), props);
+            handlerRegistration = context.registerService(RequestHandler.class, HostKadNetwork.handler(() -> node), props);
         } else if (!server && handlerRegistration != null) {
             unregisterHandler();
         }
@@ -242,18 +287,30 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
         timer.scheduleWithFixedDelay(this::expire, 60, 60, TimeUnit.SECONDS);
     }
 
-    private long lastRefresh = System.nanoTime();
-    private long lastRepublish = System.nanoTime();
+    /** Connected DHT servers outside the table admitted per upkeep round (one FIND_NODE each). */
+    static final int ADMISSIONS_PER_ROUND = 8;
 
-    /** Every 30 s: admit connected DHT servers, re-bootstrap an empty table, refresh and republish when due. */
+    private long lastRefresh = System.nanoTime();
+
+    /**
+     * Every 30 s: admit up to {@link #ADMISSIONS_PER_ROUND} connected DHT servers not in the table,
+     * re-bootstrap an empty table, refresh when due, and queue the republishes and reprovides that
+     * are due (the first round runs 5 s after start, so what fell due while the node was down goes
+     * out then, throttled).
+     */
     private void upkeep() {
         try {
             KadNode n = node;
             Config c = config;
+            int admitted = 0;
             for (Connection conn : host.connections()) {
+                if (admitted >= ADMISSIONS_PER_ROUND) {
+                    break;
+                }
                 PeerId p = conn.remotePeer();
-                if (!n.inTable(p) && host.peerStore().protocols(p).contains(c.protocol())) {
-                    n.bootstrap(List.of(new PeerInfo(p, List.of())));
+                if (!n.inTable(p) && !n.recentlyRefused(p) && host.peerStore().protocols(p).contains(c.protocol())) {
+                    n.admit(p);
+                    admitted++;
                 }
             }
             if (n.tableSize() == 0) {
@@ -267,13 +324,11 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
                 lastRefresh = now;
                 n.refresh(random, TimeUnit.SECONDS.toNanos(c.refresh_s()));
             }
-            if (now - lastRepublish >= TimeUnit.SECONDS.toNanos(c.republish_s())) {
-                lastRepublish = now;
-                for (byte[] key : n.providers().keysProvidedBy(n.self())) {
-                    n.provide(key);
+            n.republishDue().thenAccept(done -> {
+                if (done > 0) {
+                    LOG.debug("DHT: republished or reprovided {} records and keys that were due", done);
                 }
-                n.republishRecords();
-            }
+            });
         } catch (RuntimeException e) {
             LOG.warn("DHT upkeep failed: {}", e.toString());
         }
@@ -310,6 +365,7 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
     private static List<Object> restartKey(Config c) {
         return List.of(c.protocol(), c.bootstrap(), c.k(), c.concurrency(), c.request_timeout_ms(), c.query_timeout_ms(),
                 c.record_ttl_s(), c.provider_ttl_s(), c.republish_s(), c.refresh_s(), c.max_records(),
+                c.max_record_store_bytes(), c.max_records_per_peer(), c.max_bytes_per_peer(),
                 c.max_provider_keys(), c.max_providers_per_key(), c.requests_per_second());
     }
 
@@ -335,6 +391,7 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
 
     @Deactivate
     void deactivate() {
+        subscription.close();
         timer.shutdownNow();
         unregisterHandler();
     }

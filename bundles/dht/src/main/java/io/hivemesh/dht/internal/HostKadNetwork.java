@@ -2,35 +2,58 @@ package io.hivemesh.dht.internal;
 
 import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.multiformats.MultiaddrProtocol;
+import io.hivemesh.api.net.AddressSource;
 import io.hivemesh.api.net.Host;
-import io.hivemesh.api.net.ProtocolHandler;
-import io.hivemesh.api.net.Stream;
+import io.hivemesh.api.net.ProtocolLimits;
+import io.hivemesh.api.net.RequestHandler;
+import io.hivemesh.api.net.RequestResponse;
 import io.hivemesh.api.peer.PeerId;
 import io.hivemesh.dht.internal.proto.DhtProto.Message;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DHT over the libp2p {@link Host}: one stream per outbound request (as js does), and the
- * inbound {@link ProtocolHandler} that serves any number of requests per stream. A peer that sends a
- * malformed, oversized or refused message loses that stream (reset), never more.
+ * The DHT over the transport's protocol layer: outbound requests through {@link RequestResponse}
+ * (one stream per request, as js does; timeouts reset the stream), inbound requests through a
+ * {@link RequestHandler} that the transport serves on the DHT's bounded executor (so the stores'
+ * fsyncs never run on an event loop), any number per stream, each message at most
+ * {@link #MAX_MESSAGE} bytes. A peer that sends a malformed or refused message loses that stream.
  */
 public final class HostKadNetwork implements KadNetwork {
     private static final Logger LOG = LoggerFactory.getLogger(HostKadNetwork.class);
-    /** How long addresses learnt from DHT messages stay in the peer store. */
-    static final Duration ADDRESS_TTL = Duration.ofHours(1);
+    /** Largest Kademlia message accepted or sent (records are at most 64 KiB; js caps messages at 4 MiB). */
+    static final int MAX_MESSAGE = 1024 * 1024;
 
     private final Host host;
+    private final RequestResponse requests;
     private final String protocol;
+    private final Duration timeout;
 
-    public HostKadNetwork(Host host, String protocol) {
+    public HostKadNetwork(Host host, RequestResponse requests, String protocol, Duration timeout) {
         this.host = host;
+        this.requests = requests;
         this.protocol = protocol;
+        this.timeout = timeout;
+    }
+
+    /** The limits the DHT's handler registers with (service properties of {@link ProtocolLimits}). */
+    public static Map<String, Object> limitProperties() {
+        return Map.of(ProtocolLimits.PROP_MAX_MESSAGE_BYTES, MAX_MESSAGE,
+                ProtocolLimits.PROP_IDLE_TIMEOUT_MS, 60_000,
+                ProtocolLimits.PROP_INBOUND_STREAMS_PER_PEER, 32,
+                ProtocolLimits.PROP_OUTBOUND_STREAMS_PER_PEER, 16,
+                ProtocolLimits.PROP_HANDLER_THREADS, 2,
+                ProtocolLimits.PROP_HANDLER_QUEUE, 512);
+    }
+
+    /** {@link #limitProperties()} as limits. */
+    public static ProtocolLimits limits() {
+        return ProtocolLimits.defaults().with(limitProperties());
     }
 
     @Override
@@ -45,30 +68,13 @@ public final class HostKadNetwork implements KadNetwork {
 
     @Override
     public CompletableFuture<Message> request(PeerId peer, Message request) {
-        return host.newStream(peer, List.of(protocol)).thenCompose(s -> s.write(ByteBuffer.wrap(DhtCodec.encode(request)))
-                .thenCompose(v -> new StreamFrames(s).next())
-                .thenApply(reply -> {
-                    s.close();
-                    return reply.orElseThrow(() -> new DhtProtocolException(peer + " closed the stream without a reply"));
-                })
-                .whenComplete((r, e) -> {
-                    if (e != null) {
-                        s.reset();
-                    }
-                }));
+        return requests.request(peer, List.of(protocol), request.toByteArray(), timeout)
+                .thenApply(bytes -> DhtCodec.decodeBody(bytes, 0, bytes.length));
     }
 
     @Override
     public CompletableFuture<Void> send(PeerId peer, Message message) {
-        return host.newStream(peer, List.of(protocol)).thenCompose(s -> s.write(ByteBuffer.wrap(DhtCodec.encode(message)))
-                .thenCompose(v -> s.closeWrite())
-                .whenComplete((r, e) -> {
-                    if (e != null) {
-                        s.reset();
-                    } else {
-                        s.close();
-                    }
-                }));
+        return requests.send(peer, List.of(protocol), message.toByteArray(), timeout);
     }
 
     @Override
@@ -85,7 +91,7 @@ public final class HostKadNetwork implements KadNetwork {
     public void learnAddresses(PeerId peer, List<Multiaddr> addresses) {
         List<Multiaddr> dialable = addresses.stream().filter(HostKadNetwork::dialable).toList();
         if (!dialable.isEmpty() && !peer.equals(self())) {
-            host.peerStore().addAddresses(peer, dialable, ADDRESS_TTL);
+            host.peerStore().addAddresses(peer, dialable, AddressSource.THIRD_PARTY);
         }
     }
 
@@ -101,44 +107,28 @@ public final class HostKadNetwork implements KadNetwork {
         return host.peerStore().protocols(peer).contains(protocol);
     }
 
-    /** The inbound handler: serves requests on a stream until the remote closes it. */
-    public static ProtocolHandler handler(Supplier<KadNode> node) {
-        return stream -> serve(node, stream, new StreamFrames(stream));
-    }
-
-    private static void serve(Supplier<KadNode> node, Stream stream, StreamFrames frames) {
-        frames.next().whenComplete((msg, err) -> {
-            if (err != null) {
-                LOG.debug("DHT stream from {} reset: {}", stream.remotePeer(), err.getMessage());
-                stream.reset();
-                return;
-            }
-            if (msg.isEmpty()) {
-                stream.close();
-                return;
-            }
+    /**
+     * The inbound handler: each request decoded (bounded) and answered by the node; a refusal or a
+     * malformed message fails the future, so the transport resets that stream.
+     */
+    public static RequestHandler handler(Supplier<KadNode> node) {
+        return (from, bytes) -> {
             KadNode n = node.get();
             if (n == null) {
-                stream.reset();
-                return;
+                return CompletableFuture.failedFuture(new DhtProtocolException("DHT not running"));
             }
-            KadNode.Handled h = n.handle(stream.remotePeer(), msg.get());
+            Message msg;
+            try {
+                msg = DhtCodec.decodeBody(bytes, 0, bytes.length);
+            } catch (DhtProtocolException e) {
+                LOG.debug("malformed DHT message from {}: {}", from, e.getMessage());
+                return CompletableFuture.failedFuture(e);
+            }
+            KadNode.Handled h = n.handle(from, msg);
             if (h.refusal() != null) {
-                LOG.info("DHT request from {} refused: {}", stream.remotePeer(), h.refusal());
-                stream.reset();
-                return;
+                return CompletableFuture.failedFuture(new DhtProtocolException(h.refusal()));
             }
-            if (h.reply().isEmpty()) {
-                serve(node, stream, frames);
-                return;
-            }
-            stream.write(ByteBuffer.wrap(DhtCodec.encode(h.reply().get()))).whenComplete((v, e) -> {
-                if (e != null) {
-                    stream.reset();
-                } else {
-                    serve(node, stream, frames);
-                }
-            });
-        });
+            return CompletableFuture.completedFuture(h.reply().map(Message::toByteArray).orElse(null));
+        };
     }
 }

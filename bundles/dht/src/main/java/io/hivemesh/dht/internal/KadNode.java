@@ -7,28 +7,35 @@ import io.hivemesh.api.routing.InvalidRecordException;
 import io.hivemesh.api.routing.PeerInfo;
 import io.hivemesh.dht.internal.proto.DhtProto.Message;
 import io.hivemesh.dht.internal.proto.DhtProto.Record;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One DHT node's logic, independent of OSGi and of the transport: serves inbound requests
  * ({@link #handle}) and runs iterative queries over a {@link KadNetwork}. Used by the bundle over
- * the libp2p host and by the simulation harness over an in-memory network. Thread-safe.
+ * the libp2p host and by the simulation harness over an in-memory network. Time comes from an
+ * injected {@link TimeSource} (the stores take the same clock), so tests move it by hand; only the
+ * overall request and query time limits are real-time safety nets. Thread-safe.
  */
 public final class KadNode {
     private static final Logger LOG = LoggerFactory.getLogger(KadNode.class);
@@ -48,9 +55,31 @@ public final class KadNode {
         }
     }
 
-    /** A value found by {@link #getValue}, and who returned it. */
+    /**
+     * A value found by {@link #getValue}, who returned it, and when that peer says it received it
+     * (a claim later than the query's start counts as the epoch).
+     */
     private record Found(PeerId from, byte[] value, Instant received) {
     }
+
+    /** A distinct value found by {@link #getValue}: its latest (clamped) time and how many returned it. */
+    private static final class Candidate {
+        final byte[] value;
+        Instant latest = Instant.EPOCH;
+        int count;
+
+        Candidate(byte[] value) {
+            this.value = value;
+        }
+    }
+
+    /** How long a peer refused admission to the table is not admitted again. */
+    static final Duration ADMISSION_HOLD = Duration.ofMinutes(10);
+    /** How many refused peers are remembered (the oldest refusal is forgotten first). */
+    static final int MAX_REFUSED = 4096;
+    /** Republishes and reprovides in flight at a time. */
+    static final int REPUBLISH_CONCURRENCY = 2;
+    private static final byte[] NO_VALUE = new byte[0];
 
     private final KadNetwork net;
     private final DhtSettings settings;
@@ -60,27 +89,44 @@ public final class KadNode {
     private final ProviderStore providers;
     private final Validators validators;
     private final RateLimiter limiter;
+    private final TimeSource time;
+    private final RecordStore provided;
+    private final Throttle republishing = new Throttle(REPUBLISH_CONCURRENCY);
+    private final RefusedPeers refused;
+    private final Map<PeerId, CompletableFuture<Boolean>> admitting = new ConcurrentHashMap<>();
 
-    /** A node that does not remember the records it puts (tests and simulations). */
+    /** A node on the system clock that does not remember what it puts or provides (tests and simulations). */
     public KadNode(KadNetwork net, DhtSettings settings, RecordStore records, ProviderStore providers, Validators validators) {
-        this(net, settings, records, providers, validators, null);
+        this(net, settings, TimeSource.system(), records, providers, validators, null, null);
+    }
+
+    /** A node on the system clock that remembers the records it puts, not what it provides. */
+    public KadNode(KadNetwork net, DhtSettings settings, RecordStore records, ProviderStore providers, Validators validators,
+                   RecordStore published) {
+        this(net, settings, TimeSource.system(), records, providers, validators, published, null);
     }
 
     /**
+     * @param time where the node takes its time from; the stores should use the same clock
      * @param published the records this node itself put, kept (apart from the records it holds for
-     *                  the network, which expire) so that {@link #republishRecords()} can put them
-     *                  again; null: none are kept
+     *                  the network, which expire) so that they can be put again; each one's received
+     *                  time is when it was last (re)published; null: none are kept
+     * @param provided the keys this node itself provides (empty values), kept likewise; each one's
+     *                 received time is when it was last announced; null: none are kept
      */
-    public KadNode(KadNetwork net, DhtSettings settings, RecordStore records, ProviderStore providers, Validators validators,
-                   RecordStore published) {
+    public KadNode(KadNetwork net, DhtSettings settings, TimeSource time, RecordStore records, ProviderStore providers,
+                   Validators validators, RecordStore published, RecordStore provided) {
         this.net = net;
         this.settings = settings;
+        this.time = time;
         this.table = new RoutingTable(net.self(), settings.k());
         this.records = records;
         this.published = published;
+        this.provided = provided;
         this.providers = providers;
         this.validators = validators;
         this.limiter = new RateLimiter(settings.requestsPerSecond(), 4096);
+        this.refused = new RefusedPeers(ADMISSION_HOLD.toNanos(), MAX_REFUSED);
     }
 
     public PeerId self() {
@@ -125,23 +171,89 @@ public final class KadNode {
      * seen peer is pinged and replaced only if it does not answer.
      */
     public void seen(PeerId peer) {
+        offer(peer);
+    }
+
+    /** {@link #seen}, completing with whether the peer is in the table afterwards. */
+    private CompletableFuture<Boolean> offer(PeerId peer) {
         RoutingTable.Offer offer;
         synchronized (table) {
-            offer = table.offer(peer, System.nanoTime());
+            offer = table.offer(peer, time.nanoTime());
         }
-        if (offer.outcome() == RoutingTable.Outcome.PING_OLDEST) {
-            PeerId oldest = offer.toPing();
-            net.ping(oldest).orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .exceptionally(e -> false)
-                    .thenAccept(answered -> {
-                        synchronized (table) {
-                            table.pingResult(oldest, answered, System.nanoTime());
-                        }
-                        if (!answered) {
-                            LOG.debug("evicted unresponsive peer {} from the DHT routing table", oldest);
-                        }
-                    });
+        switch (offer.outcome()) {
+            case ADDED, REFRESHED -> {
+                return CompletableFuture.completedFuture(true);
+            }
+            case PING_OLDEST -> {
+                PeerId oldest = offer.toPing();
+                return net.ping(oldest).orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .exceptionally(e -> false)
+                        .thenApply(answered -> {
+                            Optional<PeerId> entered;
+                            synchronized (table) {
+                                entered = table.pingResult(oldest, answered, time.nanoTime());
+                            }
+                            if (!answered) {
+                                LOG.debug("evicted unresponsive peer {} from the DHT routing table", oldest);
+                            }
+                            return entered.filter(peer::equals).isPresent();
+                        });
+            }
+            default -> {
+                return CompletableFuture.completedFuture(false);
+            }
         }
+    }
+
+    /**
+     * Admits a peer to the routing table if it speaks the DHT: one FIND_NODE (key: our id) to that
+     * peer only; if it answers, it is offered to the table. A peer that does not answer, or that the
+     * table keeps out (its bucket is full and the oldest peer there answered its ping, or such a ping
+     * is pending), is refused for {@link #ADMISSION_HOLD}: admitting it again within that time sends
+     * nothing. Cheap and safe to call often: a peer already in the table or refused costs a lookup in
+     * memory, and concurrent calls for one peer share one request.
+     *
+     * @return whether the peer is in the table
+     */
+    public CompletableFuture<Boolean> admit(PeerId peer) {
+        if (peer.equals(net.self())) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (inTable(peer)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (refused.isRefused(peer, time.nanoTime())) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = admitting.putIfAbsent(peer, mine);
+        if (running != null) {
+            return running;
+        }
+        Message find = Message.newBuilder().setType(Message.MessageType.FIND_NODE)
+                .setKey(ByteString.copyFrom(net.self().toBytes())).build();
+        CompletableFuture<Message> sent;
+        try {
+            sent = request(peer, find);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.handle((reply, err) -> err == null)
+                .thenCompose(answered -> answered ? offer(peer) : CompletableFuture.completedFuture(false))
+                .whenComplete((in, err) -> {
+                    boolean admitted = err == null && in;
+                    if (!admitted) {
+                        refused.refuse(peer, time.nanoTime());
+                    }
+                    admitting.remove(peer, mine);
+                    mine.complete(admitted);
+                });
+        return mine;
+    }
+
+    /** Whether {@code peer} was refused admission less than {@link #ADMISSION_HOLD} ago. */
+    public boolean recentlyRefused(PeerId peer) {
+        return refused.isRefused(peer, time.nanoTime());
     }
 
     /** Drops a peer that failed to answer. */
@@ -172,7 +284,7 @@ public final class KadNode {
      * reason and the caller resets the stream.
      */
     public Handled handle(PeerId from, Message req) {
-        if (!limiter.allow(from, System.nanoTime())) {
+        if (!limiter.allow(from, time.nanoTime())) {
             return Handled.refuse("peer " + from + " exceeds " + settings.requestsPerSecond() + " DHT requests/s");
         }
         if (net.isServer(from)) {
@@ -201,7 +313,7 @@ public final class KadNode {
                 byte[] value = req.getRecord().getValue().toByteArray();
                 try {
                     validators.validate(key, value);
-                    storeIfBetter(key, value);
+                    storeIfBetter(key, value, from);
                 } catch (InvalidRecordException | IllegalStateException e) {
                     return Handled.refuse("PUT_VALUE refused: " + e.getMessage());
                 }
@@ -246,14 +358,19 @@ public final class KadNode {
         }
     }
 
-    /** Stores {@code value} unless the validator prefers the stored one (values go oldest first). */
-    private void storeIfBetter(byte[] key, byte[] value) {
+    /**
+     * Stores {@code value} from {@code from} unless the validator prefers the stored one (values go
+     * oldest first). In open namespaces the uploader's quota applies.
+     *
+     * @throws IllegalStateException if a store bound or the uploader's quota would be crossed
+     */
+    private void storeIfBetter(byte[] key, byte[] value, PeerId from) {
         Optional<RecordStore.Stored> current = records.get(key);
         if (current.isPresent() && !Arrays.equals(current.get().value(), value)
                 && validators.select(key, List.of(current.get().value(), value)) == 0) {
             return;
         }
-        records.put(key, value);
+        records.put(key, value, from, validators.isOpen(key) ? settings.peerQuota() : null);
     }
 
     private void addCloser(Message.Builder reply, byte[] key, PeerId requester) {
@@ -284,7 +401,7 @@ public final class KadNode {
         List<byte[]> keys = new ArrayList<>();
         keys.add(net.self().toBytes());
         synchronized (table) {
-            for (int i : table.bucketsToRefresh(System.nanoTime(), intervalNanos)) {
+            for (int i : table.bucketsToRefresh(time.nanoTime(), intervalNanos)) {
                 keys.add(table.randomKeyInBucket(i, random));
             }
         }
@@ -366,7 +483,7 @@ public final class KadNode {
         }
         Message put = Message.newBuilder().setType(Message.MessageType.PUT_VALUE).setKey(ByteString.copyFrom(key))
                 .setRecord(Record.newBuilder().setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(value))
-                        .setTimeReceived(Instant.now().toString())).build();
+                        .setTimeReceived(time.now().toString())).build();
         return closestPeers(key).thenCompose(peers -> {
             List<CompletableFuture<Boolean>> sends = new ArrayList<>();
             for (PeerId p : peers) {
@@ -379,8 +496,8 @@ public final class KadNode {
     }
 
     /**
-     * Puts every record this node itself put again (the republish interval keeps them alive on the
-     * network beyond the record TTL). A record that no longer validates is skipped with a log line.
+     * Puts every record this node itself put again now, due or not, {@link #REPUBLISH_CONCURRENCY}
+     * at a time. A record that no longer validates is skipped with a log line.
      *
      * @return the number of peer acceptances, summed over the records
      */
@@ -389,19 +506,110 @@ public final class KadNode {
             return CompletableFuture.completedFuture(0);
         }
         List<CompletableFuture<Integer>> puts = new ArrayList<>();
-        for (RecordStore.Stored s : published.all()) {
-            puts.add(putValue(s.key(), s.value()).exceptionally(e -> {
-                LOG.warn("cannot republish DHT record {}: {}", KadId.of(s.key()), e.getMessage());
-                return 0;
-            }));
+        for (RecordStore.Meta m : published.entries()) {
+            puts.add(republishing.submit(taskName("put ", m.key()), () -> republish(m.key())).exceptionally(e -> 0));
         }
         return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new))
                 .thenApply(v -> puts.stream().mapToInt(CompletableFuture::join).sum());
     }
 
     /**
+     * Queues every record this node put and every key it provides whose last (re)publication is at
+     * least the republish interval old (after a restart: whatever fell due while the node was down),
+     * {@link #REPUBLISH_CONCURRENCY} running at a time, the rest waiting their turn. Items already
+     * queued are not queued twice. Cheap enough to call every upkeep round.
+     *
+     * @return completes, once the items queued by this call are done, with how many it queued
+     */
+    public CompletableFuture<Integer> republishDue() {
+        Instant now = time.now();
+        Duration every = settings.republishInterval();
+        List<CompletableFuture<Integer>> queued = new ArrayList<>();
+        if (published != null) {
+            for (RecordStore.Meta m : published.entries()) {
+                if (!m.received().plus(every).isAfter(now)) {
+                    queue(taskName("put ", m.key()), () -> republish(m.key()), queued);
+                }
+            }
+        }
+        if (provided != null) {
+            for (RecordStore.Meta m : provided.entries()) {
+                if (!m.received().plus(every).isAfter(now)) {
+                    queue(taskName("provide ", m.key()), () -> reprovide(m.key()), queued);
+                }
+            }
+        }
+        return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).handle((v, e) -> queued.size());
+    }
+
+    /**
+     * Queues a reprovide of every key the provider store says this node provides but that is not in
+     * the store of its own provides (provides made before that store existed).
+     *
+     * @return how many keys were queued
+     */
+    public int adoptProvides() {
+        if (provided == null) {
+            return 0;
+        }
+        List<CompletableFuture<Integer>> queued = new ArrayList<>();
+        for (byte[] key : providers.keysProvidedBy(net.self())) {
+            if (provided.meta(key).isEmpty()) {
+                queue(taskName("provide ", key), () -> reprovide(key), queued);
+            }
+        }
+        return queued.size();
+    }
+
+    /** Republishes and reprovides queued or running (for display and tests). */
+    public int republishPending() {
+        return republishing.queued() + republishing.running();
+    }
+
+    private static String taskName(String kind, byte[] key) {
+        return kind + KadId.of(key);
+    }
+
+    /** Submits a republish task unless one of that name is pending; adds its result to {@code queued} if submitted. */
+    private void queue(String name, Supplier<CompletableFuture<Integer>> work, List<CompletableFuture<Integer>> queued) {
+        if (!republishing.pending(name)) {
+            queued.add(republishing.submit(name, work));
+        }
+    }
+
+    /**
+     * Puts one of this node's records again. If that fails before reaching the network (it no longer
+     * validates, the store is full), its schedule restarts anyway so it is not retried every round.
+     */
+    private CompletableFuture<Integer> republish(byte[] key) {
+        Optional<RecordStore.Stored> s = published.get(key);
+        if (s.isEmpty()) {
+            return CompletableFuture.completedFuture(0);
+        }
+        return putValue(key, s.get().value()).exceptionally(e -> {
+            LOG.warn("cannot republish DHT record {}: {}", KadId.of(key), e.getMessage());
+            try {
+                published.put(key, s.get().value());
+            } catch (RuntimeException again) {
+                LOG.warn("cannot reschedule DHT record {}: {}", KadId.of(key), again.getMessage());
+            }
+            return 0;
+        });
+    }
+
+    private CompletableFuture<Integer> reprovide(byte[] key) {
+        return provide(key).exceptionally(e -> {
+            LOG.warn("cannot reprovide DHT key {}: {}", KadId.of(key), e.getMessage());
+            return 0;
+        });
+    }
+
+    /**
      * Finds the best value of {@code key}: the local record counts as one answer; the lookup stops
-     * at {@code quorum} valid answers; peers that returned an outdated value get the best one.
+     * at {@code quorum} valid answers. A time a peer reports later than the query's start counts as
+     * the query's start (nobody is newer than now); see {@link #best} for the ranking. Afterwards the
+     * best value is sent to the peers that returned another one and to those among the k closest
+     * that answered without a record.
      */
     public CompletableFuture<Optional<byte[]>> getValue(byte[] key, int quorum) {
         try {
@@ -410,8 +618,9 @@ public final class KadNode {
         } catch (InvalidRecordException e) {
             return CompletableFuture.failedFuture(e);
         }
+        Instant start = time.now();
         List<Found> found = new ArrayList<>();
-        records.get(key).ifPresent(r -> found.add(new Found(net.self(), r.value(), r.received())));
+        records.get(key).ifPresent(r -> found.add(new Found(net.self(), r.value(), min(r.received(), start))));
         if (quorum <= 1 && !found.isEmpty()) {
             return CompletableFuture.completedFuture(Optional.of(found.get(0).value()));
         }
@@ -434,7 +643,9 @@ public final class KadNode {
                 LOG.debug("GET_VALUE reply from {} ignored: {}", reply.from(), e.getMessage());
                 return false;
             }
-            Instant received = parseTime(m.getRecord().getTimeReceived());
+            // a peer cannot have received the value after we asked: a later claim is a lie, ranked oldest
+            Instant claimed = parseTime(m.getRecord().getTimeReceived());
+            Instant received = claimed.isAfter(start) ? Instant.EPOCH : claimed;
             synchronized (found) {
                 found.add(new Found(reply.from(), value, received));
                 return found.size() >= quorum;
@@ -448,13 +659,42 @@ public final class KadNode {
             if (all.isEmpty()) {
                 return Optional.empty();
             }
-            all.sort((a, b) -> a.received().compareTo(b.received()));
-            List<byte[]> values = new ArrayList<>();
-            all.forEach(f -> values.add(f.value()));
-            byte[] best = values.get(validators.select(key, values));
-            correct(key, best, all, closest, without);
+            byte[] best = best(key, all);
+            Set<PeerId> lacking;
+            synchronized (found) {
+                lacking = new HashSet<>(without);
+            }
+            correct(key, best, all, closest, lacking);
             return Optional.of(best);
         });
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isAfter(b) ? b : a;
+    }
+
+    /**
+     * The best of the values found: the distinct values go to the validator oldest first, ordered by
+     * the latest (clamped) time any peer reported for each, and among equal times by how many peers
+     * returned it (more ranks newer). A claim later than the query's start (nobody can have received
+     * a value after we asked) counts as the oldest possible time, so a far-future time never wins;
+     * among values claiming the same time the one more peers hold wins. (A liar claiming a time just
+     * before the query still outranks older honest copies: open namespaces have no versions to check.)
+     */
+    private byte[] best(byte[] key, List<Found> all) {
+        Map<ByteString, Candidate> byValue = new LinkedHashMap<>();
+        for (Found f : all) {
+            Candidate c = byValue.computeIfAbsent(ByteString.copyFrom(f.value()), v -> new Candidate(f.value()));
+            c.count++;
+            if (f.received().isAfter(c.latest)) {
+                c.latest = f.received();
+            }
+        }
+        List<Candidate> ranked = new ArrayList<>(byValue.values());
+        ranked.sort(Comparator.<Candidate, Instant>comparing(c -> c.latest).thenComparingInt(c -> c.count));
+        List<byte[]> values = new ArrayList<>(ranked.size());
+        ranked.forEach(c -> values.add(c.value));
+        return values.get(validators.select(key, values));
     }
 
     private static Instant parseTime(String t) {
@@ -465,31 +705,48 @@ public final class KadNode {
         }
     }
 
-    /** Sends the best value to peers that answered with another one. */
+    /**
+     * Sends the best value to every peer that answered with another one, and to every peer among the
+     * k closest that answered without a record.
+     */
     private void correct(byte[] key, byte[] best, List<Found> all, List<PeerId> closest, Set<PeerId> without) {
         Message put = Message.newBuilder().setType(Message.MessageType.PUT_VALUE).setKey(ByteString.copyFrom(key))
                 .setRecord(Record.newBuilder().setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(best))
-                        .setTimeReceived(Instant.now().toString())).build();
+                        .setTimeReceived(time.now().toString())).build();
+        Set<PeerId> targets = new LinkedHashSet<>();
         for (Found f : all) {
-            if (Arrays.equals(f.value(), best)) {
-                continue;
+            if (!Arrays.equals(f.value(), best)) {
+                targets.add(f.from());
             }
-            if (f.from().equals(net.self())) {
+        }
+        for (PeerId p : closest) {
+            if (without.contains(p)) {
+                targets.add(p);
+            }
+        }
+        for (PeerId target : targets) {
+            if (target.equals(net.self())) {
                 try {
                     records.put(key, best);
                 } catch (IllegalStateException e) {
                     LOG.debug("cannot correct the local record: {}", e.getMessage());
                 }
             } else {
-                request(f.from(), put).exceptionally(e -> null);
+                request(target, put).exceptionally(e -> null);
             }
         }
     }
 
-    /** Announces this node as a provider of {@code key} to the k closest peers; returns how many were told. */
+    /**
+     * Announces this node as a provider of {@code key} to the k closest peers (and remembers the key
+     * and the time in the store of its own provides, for reproviding); returns how many were told.
+     */
     public CompletableFuture<Integer> provide(byte[] key) {
         try {
             providers.add(key, selfInfo());
+            if (provided != null) {
+                provided.put(key, NO_VALUE);
+            }
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -581,7 +838,7 @@ public final class KadNode {
 
         CompletableFuture<List<PeerId>> start() {
             synchronized (table) {
-                table.lookedUp(KadId.of(key), System.nanoTime());
+                table.lookedUp(KadId.of(key), time.nanoTime());
             }
             pump();
             return result.orTimeout(settings.queryTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -598,7 +855,7 @@ public final class KadNode {
                 if (result.isDone()) {
                     return;
                 }
-                ask = lookup.next(System.nanoTime());
+                ask = lookup.next(time.nanoTime());
                 if (ask.isEmpty() && lookup.done()) {
                     result.complete(lookup.result());
                     return;

@@ -16,10 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * addresses and when they said so. One file per key ({@code <hex sha-256 of key>.prov}), rewritten
  * atomically on each change. An entry older than the time-to-live is gone. Bounded: at most
  * {@code maxKeys} keys and {@code maxPerKey} providers per key (the oldest entry of a full key makes
- * room). Thread-safe (synchronised).
+ * room). Thread-safe: changes and their (small) file writes happen under the store's lock, except
+ * the rewrites of {@link #expire()}, done after it is released.
  */
 public final class ProviderStore {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderStore.class);
@@ -46,6 +49,8 @@ public final class ProviderStore {
     private final int maxKeys;
     private final int maxPerKey;
     private final Map<KadId, Key> index = new HashMap<>();
+    /** Keys whose file {@link #expire()} is rewriting outside the lock; an add of one waits. */
+    private final Set<KadId> rewriting = new HashSet<>();
 
     public ProviderStore(Path dir, Clock clock, Duration ttl, int maxKeys, int maxPerKey) {
         this.dir = dir;
@@ -94,6 +99,7 @@ public final class ProviderStore {
      */
     public synchronized void add(byte[] key, PeerInfo provider) {
         KadId id = KadId.of(key);
+        awaitNotRewriting(id);
         Key k = index.get(id);
         if (k == null) {
             if (index.size() >= maxKeys) {
@@ -155,40 +161,69 @@ public final class ProviderStore {
         return now - e.receivedMillis() < ttl.toMillis();
     }
 
-    /** Deletes expired entries (and keys left empty); returns how many entries. */
-    public synchronized int expire() {
+    /**
+     * Deletes expired entries (and keys left empty); returns how many entries. The index changes
+     * under the lock; the files are rewritten or deleted after it is released (an {@link #add} of a
+     * key being rewritten waits for that file, then writes its own, so the add wins).
+     */
+    public int expire() {
         long now = clock.millis();
+        Map<KadId, Key> rewrite = new LinkedHashMap<>();
         int n = 0;
-        for (Iterator<Map.Entry<KadId, Key>> it = index.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<KadId, Key> me = it.next();
-            LinkedHashMap<PeerId, Entry> live = new LinkedHashMap<>();
-            me.getValue().providers().forEach((p, e) -> {
-                if (live(e, now)) {
-                    live.put(p, e);
+        synchronized (this) {
+            for (Iterator<Map.Entry<KadId, Key>> it = index.entrySet().iterator(); it.hasNext();) {
+                Map.Entry<KadId, Key> me = it.next();
+                LinkedHashMap<PeerId, Entry> live = new LinkedHashMap<>();
+                me.getValue().providers().forEach((p, e) -> {
+                    if (live(e, now)) {
+                        live.put(p, e);
+                    }
+                });
+                int dropped = me.getValue().providers().size() - live.size();
+                if (dropped == 0) {
+                    continue;
                 }
-            });
-            int dropped = me.getValue().providers().size() - live.size();
-            if (dropped == 0) {
-                continue;
-            }
-            Key updated = new Key(me.getValue().key(), live);
-            try {
-                persist(me.getKey(), updated);
-            } catch (UncheckedIOException e) {
-                LOG.warn("cannot drop expired DHT providers: {}", e.getMessage());
-                continue;
-            }
-            n += dropped;
-            if (live.isEmpty()) {
-                it.remove();
-            } else {
-                me.setValue(updated);
+                Key updated = new Key(me.getValue().key(), live);
+                n += dropped;
+                rewrite.put(me.getKey(), updated);
+                rewriting.add(me.getKey());
+                if (live.isEmpty()) {
+                    it.remove();
+                } else {
+                    me.setValue(updated);
+                }
             }
         }
+        rewrite.forEach((id, updated) -> {
+            try {
+                persist(id, updated);
+            } catch (UncheckedIOException e) {
+                LOG.warn("cannot drop expired DHT providers (their file keeps them until the next restart): {}", e.getMessage());
+            } finally {
+                synchronized (this) {
+                    rewriting.remove(id);
+                    notifyAll();
+                }
+            }
+        });
         return n;
     }
 
-    /** The keys {@code peer} has a live provider entry for (this node's own provides, for republishing). */
+    private void awaitNotRewriting(KadId id) {
+        while (rewriting.contains(id)) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the rewrite of DHT providers " + id, e);
+            }
+        }
+    }
+
+    /**
+     * The keys {@code peer} has a live provider entry for (to adopt this node's own provides made
+     * before they were kept in a store of their own).
+     */
     public synchronized List<byte[]> keysProvidedBy(PeerId peer) {
         long now = clock.millis();
         List<byte[]> out = new ArrayList<>();

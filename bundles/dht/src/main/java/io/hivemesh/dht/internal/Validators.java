@@ -79,6 +79,18 @@ public final class Validators {
         return openNamespaces.contains(ns) ? Optional.of(open) : Optional.empty();
     }
 
+    /**
+     * Whether the key's namespace is an open one served by the built-in validator (not overridden by
+     * a whiteboard validator): where anyone may store any value, hence where per-peer quotas apply.
+     */
+    public boolean isOpen(byte[] key) {
+        try {
+            return forKey(key).filter(v -> v instanceof OpenNamespaceValidator).isPresent();
+        } catch (InvalidRecordException e) {
+            return false;
+        }
+    }
+
     /** Validates a record; throws {@link InvalidRecordException} naming the namespace and the reason. */
     public void validate(byte[] key, byte[] value) {
         RecordValidator v = forKey(key).orElseThrow(

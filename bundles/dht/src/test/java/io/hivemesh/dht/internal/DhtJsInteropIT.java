@@ -95,11 +95,11 @@ class DhtJsInteropIT {
             Libp2pHost h = new Libp2pHost(new TestIdentity(), HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
             h.start();
             Path d = dir.resolve("n" + i);
-            KadNode n = new KadNode(new HostKadNetwork(h, PROTOCOL), s,
+            KadNode n = new KadNode(new HostKadNetwork(h, h.requestResponse(), PROTOCOL, s.requestTimeout()), s,
                     new RecordStore(d.resolve("records"), Clock.systemUTC(), s.recordTtl(), s.maxRecords()),
                     new ProviderStore(d.resolve("providers"), Clock.systemUTC(), s.providerTtl(), s.maxProviderKeys(), s.maxProvidersPerKey()),
                     new Validators(s.openNamespaces(), s.maxRecordBytes()));
-            h.addHandler(PROTOCOL, HostKadNetwork.handler(() -> n));
+            h.addRequestHandler(PROTOCOL, HostKadNetwork.handler(() -> n), HostKadNetwork.limits());
             hosts.add(h);
             nodes.add(n);
         }

@@ -57,19 +57,20 @@ class HostDhtTest {
             Libp2pHost h = new Libp2pHost(new TestIdentity(), HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
             h.start();
             Path d = dir.resolve("n" + i);
-            KadNode n = new KadNode(new HostKadNetwork(h, PROTOCOL), s,
+            KadNode n = new KadNode(new HostKadNetwork(h, h.requestResponse(), PROTOCOL, s.requestTimeout()), s,
                     new RecordStore(d.resolve("records"), Clock.systemUTC(), s.recordTtl(), s.maxRecords()),
                     new ProviderStore(d.resolve("providers"), Clock.systemUTC(), s.providerTtl(), s.maxProviderKeys(), s.maxProvidersPerKey()),
                     new Validators(s.openNamespaces(), s.maxRecordBytes()));
-            h.addHandler(PROTOCOL, HostKadNetwork.handler(() -> n));
+            h.addRequestHandler(PROTOCOL, HostKadNetwork.handler(() -> n), HostKadNetwork.limits());
             hosts.add(h);
             nodes.add(n);
         }
         await(nodes.get(1).bootstrap(List.of(infoOf(hosts.get(0)))));
         await(nodes.get(2).bootstrap(List.of(infoOf(hosts.get(0)))));
         await(nodes.get(1).bootstrap(List.of(infoOf(hosts.get(0)))));
-        // what the component's upkeep does for connected DHT servers: a FIND_NODE whose reply admits them
-        await(nodes.get(0).bootstrap(List.of(infoOf(hosts.get(1)), infoOf(hosts.get(2)))));
+        // what the component's upkeep does for connected DHT servers: one FIND_NODE whose reply admits them
+        assertTrue(await(nodes.get(0).admit(hosts.get(1).peerId())));
+        assertTrue(await(nodes.get(0).admit(hosts.get(2).peerId())));
     }
 
     @AfterEach

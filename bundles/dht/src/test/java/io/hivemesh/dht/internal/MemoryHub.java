@@ -12,26 +12,37 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
  * An in-memory network of {@link KadNode}s: every message goes through the wire codec (encode, then
- * bounded decode) and is served on a shared thread pool; a killed node never answers.
+ * bounded decode) and is served on a shared thread pool; a killed node never answers; a node given an
+ * {@link #impersonate impostor} answers with it instead (a hostile peer). Counts the requests each
+ * node receives, and {@link #awaitIdle()} waits until every message sent has been served.
  */
 final class MemoryHub implements AutoCloseable {
     private final Map<PeerId, KadNode> nodes = new ConcurrentHashMap<>();
     private final Map<PeerId, Net> nets = new ConcurrentHashMap<>();
     private final Set<PeerId> dead = ConcurrentHashMap.newKeySet();
     private final Set<PeerId> clients = ConcurrentHashMap.newKeySet();
+    private final Map<PeerId, BiFunction<PeerId, Message, KadNode.Handled>> impostors = new ConcurrentHashMap<>();
+    private final Map<PeerId, AtomicInteger> received = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
+    /** Adds (or, for a known id, restarts) a node whose stores live in {@code dataDir}, on {@code clock}. */
     KadNode add(PeerId id, DhtSettings settings, Path dataDir, Clock clock, boolean server) {
         Net net = new Net(id);
-        KadNode node = new KadNode(net, settings,
-                new RecordStore(dataDir.resolve("records"), clock, settings.recordTtl(), settings.maxRecords()),
+        KadNode node = new KadNode(net, settings, TimeSource.of(clock),
+                new RecordStore(dataDir.resolve("records"), clock, settings.recordTtl(), settings.maxRecords(),
+                        settings.maxRecordStoreBytes()),
                 new ProviderStore(dataDir.resolve("providers"), clock, settings.providerTtl(), settings.maxProviderKeys(),
                         settings.maxProvidersPerKey()),
                 new Validators(settings.openNamespaces(), settings.maxRecordBytes()),
-                new RecordStore(dataDir.resolve("published"), clock, DhtComponent.PUBLISHED_KEPT, settings.maxRecords()));
+                new RecordStore(dataDir.resolve("published"), clock, DhtComponent.PUBLISHED_KEPT, settings.maxRecords()),
+                new RecordStore(dataDir.resolve("provided"), clock, DhtComponent.PUBLISHED_KEPT, settings.maxProviderKeys()));
         nodes.put(id, node);
         nets.put(id, net);
         if (!server) {
@@ -42,6 +53,35 @@ final class MemoryHub implements AutoCloseable {
 
     void kill(PeerId id) {
         dead.add(id);
+    }
+
+    void revive(PeerId id) {
+        dead.remove(id);
+    }
+
+    /** From now on {@code id} answers every request with {@code answer} instead of its node. */
+    void impersonate(PeerId id, BiFunction<PeerId, Message, KadNode.Handled> answer) {
+        impostors.put(id, answer);
+    }
+
+    /** How many messages {@code id} received (served or not answered because dead). */
+    int received(PeerId id) {
+        AtomicInteger n = received.get(id);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Waits until every message sent so far (and every one those caused) has been served. */
+    void awaitIdle() throws InterruptedException {
+        synchronized (inFlight) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (inFlight.get() > 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError(inFlight.get() + " messages still in flight after 60 s");
+                }
+                inFlight.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            }
+        }
     }
 
     static Multiaddr addressOf(PeerId id) {
@@ -73,13 +113,26 @@ final class MemoryHub implements AutoCloseable {
 
         private CompletableFuture<KadNode.Handled> deliver(PeerId peer, Message m) {
             KadNode target = nodes.get(peer);
+            received.computeIfAbsent(peer, p -> new AtomicInteger()).incrementAndGet();
             if (target == null || dead.contains(peer) || dead.contains(self) || clients.contains(peer)) {
                 return CompletableFuture.failedFuture(new IllegalStateException("no route to " + peer));
             }
             // what Identify does on a real connection: the callee learns the caller's address
             nets.get(peer).learnAddresses(self, selfAddresses());
             byte[] frame = DhtCodec.encode(m);
-            return CompletableFuture.supplyAsync(() -> target.handle(self, DhtCodec.decodeFrame(frame)), pool);
+            BiFunction<PeerId, Message, KadNode.Handled> impostor = impostors.get(peer);
+            inFlight.incrementAndGet();
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    Message decoded = DhtCodec.decodeFrame(frame);
+                    return impostor != null ? impostor.apply(self, decoded) : target.handle(self, decoded);
+                } finally {
+                    synchronized (inFlight) {
+                        inFlight.decrementAndGet();
+                        inFlight.notifyAll();
+                    }
+                }
+            }, pool);
         }
 
         @Override

@@ -6,15 +6,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
+/** A clock tests move by hand (safe to read from other threads). */
 final class MutableClock extends Clock {
-    private Instant now;
+    private volatile Instant now;
 
     MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    synchronized void advance(Duration d) {
         now = now.plus(d);
     }
 

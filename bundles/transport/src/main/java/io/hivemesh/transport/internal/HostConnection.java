@@ -8,19 +8,21 @@ import io.netty.channel.Channel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A secured yamux connection of a {@link Libp2pHost}. Thread-safe. */
+/** A secured yamux connection of a {@link Libp2pHost}, with its resource scope. Thread-safe. */
 final class HostConnection implements Connection {
     private final Channel channel;
     final YamuxSession session;
+    final ResourceScopes.ConnectionScope scope;
     private final PeerId remote;
     private final Multiaddr remoteAddress;
     private final Multiaddr localAddress;
     private final boolean outbound;
 
-    HostConnection(Channel channel, YamuxSession session, PeerId remote, Multiaddr remoteAddress,
-            Multiaddr localAddress, boolean outbound) {
+    HostConnection(Channel channel, YamuxSession session, ResourceScopes.ConnectionScope scope, PeerId remote,
+            Multiaddr remoteAddress, Multiaddr localAddress, boolean outbound) {
         this.channel = channel;
         this.session = session;
+        this.scope = scope;
         this.remote = remote;
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
@@ -49,8 +51,13 @@ final class HostConnection implements Connection {
 
     @Override
     public CompletableFuture<Stream> newStream(List<String> protocols) {
+        return openRaw(protocols).thenApply(s -> (Stream) s);
+    }
+
+    /** Opens a yamux stream and negotiates one of {@code protocols} (within the negotiation deadline). */
+    CompletableFuture<YamuxStream> openRaw(List<String> protocols) {
         return session.openStream().thenCompose(s -> StreamNegotiation.run(s, new Multistream.Initiator(protocols))
-                .thenApply(p -> (Stream) s));
+                .thenApply(p -> s));
     }
 
     @Override
@@ -62,7 +69,7 @@ final class HostConnection implements Connection {
     public CompletableFuture<Void> close() {
         CompletableFuture<Void> f = new CompletableFuture<>();
         session.goAway(YamuxFrame.GO_AWAY_NORMAL);
-        channel.close().addListener(x -> f.complete(null));
+        session.execute(() -> channel.close().addListener(x -> f.complete(null)));
         return f;
     }
 

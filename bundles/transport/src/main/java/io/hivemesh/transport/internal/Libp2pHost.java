@@ -3,18 +3,24 @@ package io.hivemesh.transport.internal;
 import io.hivemesh.api.HivemeshException;
 import io.hivemesh.api.crypto.NodeIdentity;
 import io.hivemesh.api.multiformats.Multiaddr;
-import io.hivemesh.api.multiformats.MultiaddrProtocol;
+import io.hivemesh.api.net.AddressSource;
 import io.hivemesh.api.net.Connection;
+import io.hivemesh.api.net.ConnectionEvent;
+import io.hivemesh.api.net.ConnectionEvents;
 import io.hivemesh.api.net.Host;
+import io.hivemesh.api.net.MessageStream;
 import io.hivemesh.api.net.PeerStore;
 import io.hivemesh.api.net.ProtocolHandler;
+import io.hivemesh.api.net.ProtocolLimits;
+import io.hivemesh.api.net.RequestHandler;
+import io.hivemesh.api.net.RequestResponse;
+import io.hivemesh.api.net.ResourceLimitException;
 import io.hivemesh.api.net.Stream;
 import io.hivemesh.api.peer.PeerId;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -24,42 +30,38 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The libp2p host on Netty (libp2p/specs connections/README.md): TCP, multistream-select, Noise,
- * Yamux; Identify (+push) and Ping built in; other protocols from {@link #addHandler}. Plain class:
- * the DS component and the tests drive it. Thread-safe.
+ * Yamux; Identify (+push) and Ping built in; other protocols from the whiteboard. A facade over its
+ * parts: {@link ConnectionUpgrader} (handshakes), {@link YamuxSession} (streams), {@link StreamRouter}
+ * (protocols and their handlers), {@link IdentifyService}, {@link ConnectionRegistry} with
+ * {@link ConnectionEventBus}, {@link Dialer}, {@link RequestResponseService}, and the
+ * {@link ResourceScopes} every connection, stream and buffer is charged to. Plain class: the DS
+ * component and the tests drive it. Thread-safe.
  */
 public final class Libp2pHost implements Host {
-    static final String NOISE = "/noise";
-    static final String YAMUX = "/yamux/1.0.0";
+    static final String YAMUX = ConnectionUpgrader.YAMUX;
     static final String PING = "/ipfs/ping/1.0.0";
-    static final Duration ADDRESS_TTL = Duration.ofHours(1);
     /** Yamux keep-alive: a ping on every connection at about this interval (it also measures RTT). */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(Libp2pHost.class);
@@ -68,34 +70,60 @@ public final class Libp2pHost implements Host {
     private final HostConfig config;
     private final SecureRandom random = new SecureRandom();
     private final EventLoopGroup group;
-    private final MemoryPeerStore peerStore = new MemoryPeerStore(System::nanoTime);
-    private final Map<String, ProtocolHandler> handlers = new ConcurrentHashMap<>();
-    private final Map<String, ProtocolHandler> builtins = new ConcurrentHashMap<>();
-    private final Map<PeerId, List<HostConnection>> connections = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService dialThread;
+    private final ThreadPoolExecutor eventThreads;
+    private final PeerBook peerStore;
+    private final ResourceScopes resources;
+    private final HandlerExecutors executors = new HandlerExecutors();
+    private final ConnectionEventBus events;
+    private final ConnectionRegistry connections;
+    private final StreamRouter router;
+    private final IdentifyService identify;
+    private final ConnectionUpgrader upgrader;
+    private final NettyAddressResolver resolver;
+    private final Dialer<HostConnection> dialer;
+    private final RequestResponseService requests;
     private final List<Channel> servers = new CopyOnWriteArrayList<>();
-    private final Multistream.Responder.Protocols served = new Multistream.Responder.Protocols() {
-        @Override
-        public boolean supports(String protocol) {
-            return builtins.containsKey(protocol) || handlers.containsKey(protocol);
-        }
-
-        @Override
-        public Collection<String> all() {
-            return protocols();
-        }
-    };
+    private final AtomicLong refusalLogged = new AtomicLong(Long.MIN_VALUE);
     private volatile List<Multiaddr> boundAddresses = List.of();
-    /** Inbound TCP connections open, upgraded or not (bounded by max_connections). */
-    private final java.util.concurrent.atomic.AtomicInteger inboundChannels = new java.util.concurrent.atomic.AtomicInteger();
 
     public Libp2pHost(NodeIdentity identity, HostConfig config) {
         this.identity = identity;
         this.config = config;
         this.group = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("hivemesh-transport", true));
-        builtins.put(IdentifyMessages.PROTOCOL, this::serveIdentify);
-        builtins.put(IdentifyMessages.PUSH_PROTOCOL, this::serveIdentifyPush);
-        builtins.put(PING, Libp2pHost::servePing);
-        builtins.put(Perf.PROTOCOL, Perf::serve);
+        this.dialThread = Executors.newSingleThreadScheduledExecutor(daemon("hivemesh-dialer"));
+        this.eventThreads = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemon("hivemesh-events"));
+        eventThreads.allowCoreThreadTimeOut(true);
+        this.peerStore = new PeerBook(java.util.Optional.ofNullable(config.peerBook()), PeerBook.DEFAULT_MAX_PEERS,
+                System::currentTimeMillis, System::nanoTime);
+        this.resources = new ResourceScopes(config.limits());
+        this.events = new ConnectionEventBus(eventThreads, this::presentEvents);
+        this.connections = new ConnectionRegistry(events);
+        this.router = new StreamRouter(resources, executors);
+        this.identify = new IdentifyService(identity, peerStore, events, this::listenAddresses, this::protocols);
+        this.upgrader = new ConnectionUpgrader(identity, random, config.upgradeTimeout());
+        this.resolver = new NettyAddressResolver(group.next(), config.dialTimeout());
+        this.dialer = new Dialer<>(this::attempt, HostConnection::close, resolver, Scheduler.of(dialThread),
+                new DialerSettings(config.dialTimeout(), DialerSettings.DEFAULTS.staggerDelay(),
+                        DialerSettings.DEFAULTS.maxParallel(), DialerSettings.DEFAULTS.maxAddresses()));
+        this.requests = new RequestResponseService(this::newMessageStream, router::limitsFor,
+                executors::forProtocol, dialThread);
+        router.addBuiltin(IdentifyMessages.PROTOCOL, s -> identify.serve(s, connectionOf(s)));
+        router.addBuiltin(IdentifyMessages.PUSH_PROTOCOL, identify::servePush);
+        router.addBuiltin(PING, Libp2pHost::servePing);
+        if (config.perf()) {
+            router.addBuiltin(Perf.PROTOCOL, Perf::serve);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicLong n = new AtomicLong();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /**
@@ -106,7 +134,7 @@ public final class Libp2pHost implements Host {
     public void start() {
         List<Multiaddr> bound = new ArrayList<>();
         for (Multiaddr listen : config.listen()) {
-            InetSocketAddress socket = toSocketAddress(listen, false);
+            InetSocketAddress socket = HostAddresses.toSocketAddress(listen);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
@@ -115,15 +143,7 @@ public final class Libp2pHost implements Host {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            int open = inboundChannels.incrementAndGet();
-                            ch.closeFuture().addListener(x -> inboundChannels.decrementAndGet());
-                            if (open > config.maxConnections()) {
-                                LOG.warn("refusing a connection from {}: {} inbound connections open or upgrading"
-                                        + " (max_connections)", ch.remoteAddress(), open - 1);
-                                ch.close();
-                                return;
-                            }
-                            upgrade(ch, false, null, null);
+                            accept(ch);
                         }
                     });
             Channel server;
@@ -135,59 +155,108 @@ public final class Libp2pHost implements Host {
             }
             servers.add(server);
             InetSocketAddress actual = (InetSocketAddress) server.localAddress();
-            bound.addAll(expand(listen, actual));
+            bound.addAll(HostAddresses.expand(actual));
             LOG.info("libp2p host {} listening on {}", identity.peerId(), listen.toString().replaceFirst(
                     "/tcp/0$", "/tcp/" + actual.getPort()));
         }
         boundAddresses = List.copyOf(bound);
         long period = Math.max(1, Math.min(10, config.idleTimeout().toSeconds() / 2));
         group.scheduleAtFixedRate(this::closeIdle, period, period, TimeUnit.SECONDS);
+        dialThread.scheduleWithFixedDelay(peerStore::flush, 30, 30, TimeUnit.SECONDS);
     }
 
-    /** Closes connections that had no stream and no traffic for the idle timeout. */
-    private void closeIdle() {
+    /** An inbound TCP connection: admitted by the resource manager (per IP, handshakes), then upgraded. */
+    private void accept(SocketChannel ch) {
+        ResourceScopes.ConnectionScope scope;
+        try {
+            scope = resources.openConnection(true, ch.remoteAddress().getAddress());
+        } catch (ResourceLimitException e) {
+            logRefusal("refusing a connection from " + ch.remoteAddress() + ": " + e.getMessage());
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(x -> scope.close());
+        CompletableFuture<HostConnection> upgraded = new CompletableFuture<>();
+        upgrader.upgrade(ch, false, null, upgraded, (p, after, initiator, remote) ->
+                startYamux(p, after, false, remote, scope, upgraded));
+    }
+
+    private void logRefusal(String message) {
         long now = System.nanoTime();
-        long idle = config.idleTimeout().toNanos();
-        for (List<HostConnection> list : connections.values()) {
-            for (HostConnection c : list) {
-                c.session.execute(() -> {
-                    if (c.isOpen() && c.session.streamCount() == 0 && now - c.session.lastActivityNanos() > idle) {
-                        LOG.debug("closing idle {}", c);
-                        c.close();
-                    } else if (c.isOpen() && now - c.session.lastPingNanos() >= KEEP_ALIVE.toNanos()) {
-                        c.session.ping().thenAccept(rtt -> peerStore.recordLatency(c.remotePeer(), Duration.ofNanos(rtt)));
-                    }
-                });
-            }
+        long last = refusalLogged.get();
+        if ((last == Long.MIN_VALUE || now - last > TimeUnit.SECONDS.toNanos(10)) && refusalLogged.compareAndSet(last, now)) {
+            LOG.warn("{} (logged at most every 10 s)", message);
+        } else {
+            LOG.debug(message);
         }
     }
 
-    /** Closes every connection and listener and stops the event loops (bounded wait). */
+    /** Closes connections that had no stream and no traffic for the idle timeout; pings the others. */
+    private void closeIdle() {
+        long now = System.nanoTime();
+        long idle = config.idleTimeout().toNanos();
+        for (HostConnection c : connections.allHost()) {
+            c.session.execute(() -> {
+                if (c.isOpen() && c.session.streamCount() == 0 && now - c.session.lastActivityNanos() > idle) {
+                    LOG.debug("closing idle {}", c);
+                    c.close();
+                } else if (c.isOpen() && now - c.session.lastPingNanos() >= KEEP_ALIVE.toNanos()) {
+                    c.session.ping().thenAccept(rtt -> peerStore.recordLatency(c.remotePeer(), Duration.ofNanos(rtt)));
+                }
+            });
+        }
+    }
+
+    /** Closes every connection and listener and stops the threads (bounded wait). */
     public void stop() {
         for (Channel s : servers) {
             s.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         servers.clear();
-        for (List<HostConnection> list : connections.values()) {
-            for (HostConnection c : list) {
-                c.close();
-            }
+        for (HostConnection c : connections.allHost()) {
+            c.close();
         }
+        resolver.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        dialThread.shutdownNow();
+        peerStore.flush();
+        executors.shutdown();
+        eventThreads.shutdown();
     }
 
-    /** Serves {@code protocol} with {@code handler} (whiteboard bind) and pushes the change to peers. */
-    public void addHandler(String protocol, ProtocolHandler handler) {
-        handlers.put(protocol, handler);
-        pushIdentify();
+    // ---------------------------------------------------------------- whiteboard
+
+    /** Serves {@code protocol} with a message-stream handler and pushes the change to peers. */
+    public void addHandler(String protocol, ProtocolHandler handler, ProtocolLimits limits) {
+        router.add(protocol, handler, limits);
+        identify.push(connections.allHost());
+    }
+
+    /** Serves the request-response protocol {@code protocol} and pushes the change to peers. */
+    public void addRequestHandler(String protocol, RequestHandler handler, ProtocolLimits limits) {
+        router.add(protocol, handler, limits);
+        identify.push(connections.allHost());
+    }
+
+    /** Serves a byte-stream protocol inline (tests and benchmarks; the handler must never block). */
+    public void addStreamHandler(String protocol, Consumer<Stream> handler) {
+        router.addBuiltin(protocol, handler);
+        identify.push(connections.allHost());
     }
 
     /** Stops serving {@code protocol} if {@code handler} still serves it (whiteboard unbind). */
-    public void removeHandler(String protocol, ProtocolHandler handler) {
-        if (handlers.remove(protocol, handler)) {
-            pushIdentify();
+    public void removeHandler(String protocol, Object handler) {
+        if (router.remove(protocol, handler)) {
+            identify.push(connections.allHost());
         }
     }
+
+    /** Applies new resource limits live. */
+    public void configureLimits(ResourceScopes.Config limits) {
+        resources.configure(limits);
+    }
+
+    // ---------------------------------------------------------------- Host
 
     @Override
     public PeerId peerId() {
@@ -201,50 +270,89 @@ public final class Libp2pHost implements Host {
 
     @Override
     public Set<String> protocols() {
-        Set<String> all = new TreeSet<>(builtins.keySet());
-        all.addAll(handlers.keySet());
-        return Collections.unmodifiableSet(all);
+        return router.protocols();
     }
 
     @Override
-    public PeerStore peerStore() {
+    public PeerBook peerStore() {
         return peerStore;
     }
 
     @Override
     public List<Connection> connections() {
-        List<Connection> all = new ArrayList<>();
-        for (List<HostConnection> list : connections.values()) {
-            all.addAll(list);
-        }
-        return all;
+        return connections.all();
     }
 
     int connectionCount() {
-        int n = 0;
-        for (List<HostConnection> list : connections.values()) {
-            n += list.size();
+        return connections.count();
+    }
+
+    public RequestResponse requestResponse() {
+        return requests;
+    }
+
+    public ConnectionEvents events() {
+        return events;
+    }
+
+    public ResourceScopes resources() {
+        return resources;
+    }
+
+    /** The agent version {@code peer} announced in Identify, if any. */
+    public String agentVersion(PeerId peer) {
+        return identify.agentVersion(peer);
+    }
+
+    private List<ConnectionEvent> presentEvents() {
+        List<ConnectionEvent> out = new ArrayList<>();
+        for (HostConnection c : connections.allHost()) {
+            out.add(new ConnectionEvent.Connected(c.remotePeer(), c));
+            Set<String> protocols = peerStore.protocols(c.remotePeer());
+            String agent = identify.agentVersion(c.remotePeer());
+            if (agent != null) {
+                out.add(new ConnectionEvent.Identified(c.remotePeer(), protocols, agent));
+            }
         }
-        return n;
+        return out;
     }
 
     @Override
     public CompletableFuture<Connection> connect(Multiaddr address) {
-        CompletableFuture<Connection> f = new CompletableFuture<>();
         PeerId expected;
-        InetSocketAddress socket;
         try {
             expected = address.peerIdHash().map(PeerId::fromMultihash).orElse(null);
-            socket = toSocketAddress(address.withoutPeerId(), true);
         } catch (RuntimeException e) {
-            f.completeExceptionally(new HivemeshException("cannot dial " + address + ": " + e.getMessage(), e));
-            return f;
+            return CompletableFuture.failedFuture(new DialException("cannot dial " + address + ": " + e.getMessage(), e));
         }
         if (identity.peerId().equals(expected)) {
-            f.completeExceptionally(new HivemeshException("cannot dial " + address + ": that is this node"));
-            return f;
+            return CompletableFuture.failedFuture(new DialException("cannot dial " + address + ": that is this node",
+                    null));
         }
+        if (expected != null) {
+            return dialer.dial(expected, List.of(address)).thenApply(c -> (Connection) c);
+        }
+        return resolver.resolve(address.withoutPeerId()).thenCompose(targets -> attempt(targets.get(0), null))
+                .handle((c, e) -> {
+                    if (e != null) {
+                        Throwable t = e.getCause() != null ? e.getCause() : e;
+                        throw new DialException("cannot dial " + address + ": "
+                                + (t.getMessage() != null ? t.getMessage() : t.toString()), t);
+                    }
+                    return (Connection) c;
+                });
+    }
+
+    /** One TCP connect and upgrade; cancelling the future closes the channel. */
+    private CompletableFuture<HostConnection> attempt(InetSocketAddress target, PeerId expected) {
         CompletableFuture<HostConnection> upgraded = new CompletableFuture<>();
+        ResourceScopes.ConnectionScope scope;
+        try {
+            scope = resources.openConnection(false, target.getAddress());
+        } catch (ResourceLimitException e) {
+            upgraded.completeExceptionally(e);
+            return upgraded;
+        }
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -253,54 +361,137 @@ public final class Libp2pHost implements Host {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        upgrade(ch, true, expected, upgraded);
+                        upgrader.upgrade(ch, true, expected, upgraded, (p, after, initiator, remote) ->
+                                startYamux(p, after, true, remote, scope, upgraded));
                     }
                 });
-        b.connect(socket).addListener(cf -> {
-            if (!cf.isSuccess()) {
-                upgraded.completeExceptionally(cf.cause());
+        ChannelFuture cf = b.connect(target);
+        cf.channel().closeFuture().addListener(x -> scope.close());
+        cf.addListener(f -> {
+            if (!f.isSuccess()) {
+                scope.close();
+                upgraded.completeExceptionally(f.cause());
             }
         });
         upgraded.whenComplete((c, e) -> {
             if (e != null) {
-                f.completeExceptionally(new HivemeshException("cannot dial " + address + ": "
-                        + (e.getMessage() != null ? e.getMessage() : e.toString()), e));
+                cf.channel().close();
             } else {
-                peerStore.addAddresses(c.remotePeer(), List.of(address.withoutPeerId()), ADDRESS_TTL);
-                f.complete(c);
+                peerStore.addAddresses(c.remotePeer(), List.of(HostAddresses.toMultiaddr(target)), AddressSource.CONNECTED);
             }
         });
-        return f;
+        return upgraded;
     }
+
+    private void startYamux(ChannelPipeline p, String after, boolean initiator, NoisePayloads.Remote remote,
+            ResourceScopes.ConnectionScope scope, CompletableFuture<HostConnection> upgraded) {
+        Channel ch = p.channel();
+        try {
+            scope.setPeer(remote.peerId());
+        } catch (ResourceLimitException e) {
+            logRefusal("closing a connection " + (initiator ? "to " : "from ") + remote.peerId() + ": " + e.getMessage());
+            upgraded.completeExceptionally(e);
+            ch.close();
+            return;
+        }
+        YamuxSession session = new YamuxSession(initiator, YamuxSession.Limits.defaults(config.maxWindow()),
+                remote.peerId(), scope, router::onInbound, System::nanoTime);
+        p.addAfter(after, "yamux-frames", new YamuxFrameDecoder(session));
+        p.addAfter("yamux-frames", YamuxSession.NAME, session);
+        HostConnection c = new HostConnection(ch, session, scope, remote.peerId(),
+                HostAddresses.toMultiaddr(ch.remoteAddress()), HostAddresses.toMultiaddr(ch.localAddress()), initiator);
+        peerStore.setPublicKey(remote.peerId(), remote.publicKey());
+        peerStore.protect(remote.peerId());
+        connections.add(c);
+        ch.closeFuture().addListener(x -> {
+            connections.remove(c);
+            peerStore.unprotect(remote.peerId());
+        });
+        LOG.debug("{} secured (noise, yamux)", c);
+        if (!upgraded.complete(c)) {
+            ch.close();
+            return;
+        }
+        identify.identify(c);
+    }
+
+    // ---------------------------------------------------------------- streams
 
     @Override
     public CompletableFuture<Stream> newStream(PeerId peer, List<String> protocols) {
-        return connectionTo(peer).thenCompose(c -> c.newStream(protocols));
+        return openCharged(peer, protocols, null).thenApply(s -> (Stream) s);
     }
 
-    /** An open connection to {@code peer}, or a new one through its known addresses (tried in order). */
-    CompletableFuture<Connection> connectionTo(PeerId peer) {
-        List<HostConnection> list = connections.get(peer);
-        if (list != null) {
-            for (HostConnection c : list) {
-                if (c.isOpen()) {
-                    return CompletableFuture.completedFuture(c);
+    @Override
+    public CompletableFuture<MessageStream> newMessageStream(PeerId peer, List<String> protocols) {
+        return newMessageStream(peer, protocols, null);
+    }
+
+    @Override
+    public CompletableFuture<MessageStream> newMessageStream(PeerId peer, List<String> protocols, ProtocolLimits limits) {
+        CompletableFuture<MessageStream> out = new CompletableFuture<>();
+        openCharged(peer, protocols, limits).whenComplete((s, e) -> {
+            ProtocolLimits pl = e == null ? limitsOf(s.protocol(), limits) : router.limitsFor(protocols.get(0));
+            HandlerExecutors.ProtocolExecutor exec = executors.forProtocol(e == null ? s.protocol() : protocols.get(0), pl);
+            exec.execute(() -> {
+                if (e != null) {
+                    out.completeExceptionally(e);
+                } else {
+                    out.complete(new FramedStream(s, pl, exec));
                 }
+            });
+        });
+        return out;
+    }
+
+    private ProtocolLimits limitsOf(String protocol, ProtocolLimits own) {
+        return own != null ? resources.protocolLimits(own) : router.limitsFor(protocol);
+    }
+
+    /** Opens a negotiated stream charged to its protocol's limits (reset if they refuse it). */
+    private CompletableFuture<YamuxStream> openCharged(PeerId peer, List<String> protocols, ProtocolLimits limits) {
+        return connectionTo(peer).thenCompose(c -> ((HostConnection) c).openRaw(protocols)).thenApply(s -> {
+            try {
+                s.scope.setProtocol(s.protocol(), limitsOf(s.protocol(), limits));
+            } catch (ResourceLimitException e) {
+                s.reset();
+                throw e;
             }
+            return s;
+        });
+    }
+
+    /** An open connection to {@code peer}, or a new one through its known addresses (the {@link Dialer}). */
+    CompletableFuture<Connection> connectionTo(PeerId peer) {
+        var open = connections.open(peer);
+        if (open.isPresent()) {
+            return CompletableFuture.completedFuture(open.get());
         }
         List<Multiaddr> addrs = peerStore.addresses(peer);
         if (addrs.isEmpty()) {
-            return CompletableFuture.failedFuture(new HivemeshException("no connection to " + peer
-                    + " and no known address"));
+            return CompletableFuture.failedFuture(new DialException("no connection to " + peer
+                    + " and no known address", null));
         }
-        CompletableFuture<Connection> attempt = CompletableFuture.failedFuture(
-                new HivemeshException("no address of " + peer + " answered"));
-        for (Multiaddr a : addrs) {
-            Multiaddr withId = a.encapsulate("/p2p/" + peer);
-            attempt = attempt.exceptionallyCompose(e -> connect(withId));
-        }
-        return attempt;
+        return dialer.dial(peer, addrs).handle((c, e) -> {
+            if (e != null) {
+                Throwable t = e.getCause() != null && e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+                throw t instanceof DialException d ? d : new DialException(t.getMessage(), t);
+            }
+            return (Connection) c;
+        });
     }
+
+    private HostConnection connectionOf(Stream s) {
+        List<HostConnection> list = connections.of(s.remotePeer());
+        for (HostConnection c : list) {
+            if (s instanceof YamuxStream ys && c.session == ys.session()) {
+                return c;
+            }
+        }
+        return list.isEmpty() ? null : list.get(0);
+    }
+
+    // ---------------------------------------------------------------- ping, perf, disconnect
 
     @Override
     public CompletableFuture<Duration> ping(PeerId peer) {
@@ -313,6 +504,7 @@ public final class Libp2pHost implements Host {
         long start = System.nanoTime();
         return s.write(ByteBuffer.wrap(payload.clone()))
                 .thenCompose(v -> Streams.readExactly(s, 32))
+                .orTimeout(IdentifyService.TIMEOUT_S, TimeUnit.SECONDS)
                 .thenApply(echo -> {
                     Duration rtt = Duration.ofNanos(System.nanoTime() - start);
                     s.close();
@@ -327,186 +519,6 @@ public final class Libp2pHost implements Host {
                         s.reset();
                     }
                 });
-    }
-
-    /**
-     * Runs one libp2p perf exchange with {@code peer}: uploads {@code upload} bytes and downloads
-     * {@code download} bytes on one stream (for benchmarks and diagnostics).
-     */
-    public CompletableFuture<Perf.Result> perf(PeerId peer, long upload, long download) {
-        return newStream(peer, List.of(Perf.PROTOCOL)).thenCompose(s -> Perf.run(s, upload, download));
-    }
-
-    @Override
-    public CompletableFuture<Void> disconnect(PeerId peer) {
-        List<HostConnection> list = connections.getOrDefault(peer, List.of());
-        return CompletableFuture.allOf(list.stream().map(HostConnection::close).toArray(CompletableFuture[]::new));
-    }
-
-    // ---- connection upgrade ----
-
-    private void upgrade(SocketChannel ch, boolean initiator, PeerId expected, CompletableFuture<HostConnection> done) {
-        CompletableFuture<HostConnection> upgraded = done != null ? done : new CompletableFuture<>();
-        ChannelPipeline p = ch.pipeline();
-        if (initiator) {
-            // Only /noise is proposed, so the first Noise message follows the proposal at once (saves a
-            // round trip); any answer but /noise fails the connection, as it would without pipelining.
-            p.addLast("multistream-security", new MultistreamHandler(new Multistream.Initiator(List.of(NOISE)),
-                    (ctx, proto) -> { }));
-            p.addLast("noise-handshake", new NoiseHandler(true, identity, List.of(YAMUX), expected, random,
-                    (nctx, remote) -> secured(nctx, true, remote, upgraded)));
-        } else {
-            p.addLast("multistream-security", new MultistreamHandler(new Multistream.Responder(fixed(NOISE), ch.alloc()),
-                    (ctx, proto) -> ctx.pipeline().addAfter(ctx.name(), "noise-handshake", new NoiseHandler(false,
-                            identity, List.of(YAMUX), expected, random,
-                            (nctx, remote) -> secured(nctx, false, remote, upgraded)))));
-        }
-        p.addLast("upgrade-guard", new UpgradeGuard(upgraded));
-        ch.eventLoop().schedule(() -> {
-            if (!upgraded.isDone()) {
-                upgraded.completeExceptionally(new HivemeshException("connection upgrade with "
-                        + ch.remoteAddress() + " took longer than " + config.upgradeTimeout()));
-                ch.close();
-            }
-        }, config.upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        upgraded.whenComplete((c, e) -> {
-            if (e != null) {
-                LOG.debug("connection with {} failed before it was secured: {}", ch.remoteAddress(), e.toString());
-                ch.close();
-            }
-        });
-    }
-
-    private static Multistream.Responder.Protocols fixed(String protocol) {
-        return new Multistream.Responder.Protocols() {
-            @Override
-            public boolean supports(String p) {
-                return protocol.equals(p);
-            }
-
-            @Override
-            public Collection<String> all() {
-                return List.of(protocol);
-            }
-        };
-    }
-
-    private void secured(ChannelHandlerContext ctx, boolean initiator, NoisePayloads.Remote remote,
-            CompletableFuture<HostConnection> upgraded) {
-        if (remote.muxersSent() && remote.muxers().contains(YAMUX)) {
-            startYamux(ctx.pipeline(), NoiseTransportCodec.NAME, initiator, remote, upgraded);
-            return;
-        }
-        Multistream.Negotiation muxer = initiator ? new Multistream.Initiator(List.of(YAMUX))
-                : new Multistream.Responder(fixed(YAMUX), ctx.alloc());
-        ctx.pipeline().addAfter(NoiseTransportCodec.NAME, "multistream-muxer", new MultistreamHandler(muxer,
-                (mctx, proto) -> startYamux(mctx.pipeline(), mctx.name(), initiator, remote, upgraded)));
-    }
-
-    private void startYamux(ChannelPipeline p, String after, boolean initiator, NoisePayloads.Remote remote,
-            CompletableFuture<HostConnection> upgraded) {
-        Channel ch = p.channel();
-        YamuxSession session = new YamuxSession(initiator, new YamuxSession.Limits(config.maxStreamsPerConnection(),
-                config.maxWindow()), remote.peerId(), this::inboundStream);
-        p.addAfter(after, "yamux-frames", new YamuxFrameDecoder(config.maxWindow()));
-        p.addAfter("yamux-frames", YamuxSession.NAME, session);
-        HostConnection c = new HostConnection(ch, session, remote.peerId(), toMultiaddr(ch.remoteAddress()),
-                toMultiaddr(ch.localAddress()), initiator);
-        peerStore.setPublicKey(remote.peerId(), remote.publicKey());
-        connections.computeIfAbsent(remote.peerId(), k -> new CopyOnWriteArrayList<>()).add(c);
-        ch.closeFuture().addListener(x -> {
-            List<HostConnection> list = connections.get(remote.peerId());
-            if (list != null) {
-                list.remove(c);
-                connections.remove(remote.peerId(), List.of());
-            }
-        });
-        LOG.debug("{} secured (noise, yamux)", c);
-        upgraded.complete(c);
-        identify(c);
-    }
-
-    /** Last handler of a channel: a failure before yamux took over closes the connection and logs why. */
-    private static final class UpgradeGuard extends ChannelInboundHandlerAdapter {
-        private final CompletableFuture<HostConnection> upgraded;
-
-        UpgradeGuard(CompletableFuture<HostConnection> upgraded) {
-            this.upgraded = upgraded;
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            Throwable root = cause.getCause() instanceof ProtocolViolationException ? cause.getCause() : cause;
-            if (root instanceof ProtocolViolationException) {
-                LOG.warn("closing the connection with {}: {}", ctx.channel().remoteAddress(), root.getMessage());
-            } else {
-                LOG.debug("closing the connection with {}: {}", ctx.channel().remoteAddress(), root.toString());
-            }
-            upgraded.completeExceptionally(root);
-            ctx.close();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            upgraded.completeExceptionally(new HivemeshException("connection closed by "
-                    + ctx.channel().remoteAddress() + " during the upgrade"));
-            ctx.fireChannelInactive();
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-        }
-    }
-
-    // ---- streams and built-in protocols ----
-
-    private void inboundStream(YamuxStream s) {
-        StreamNegotiation.run(s, new Multistream.Responder(served, io.netty.buffer.ByteBufAllocator.DEFAULT))
-                .whenComplete((protocol, e) -> {
-                    if (e != null) {
-                        LOG.debug("stream from {} not negotiated: {}", s.remotePeer(), e.toString());
-                        return;
-                    }
-                    ProtocolHandler h = builtins.get(protocol);
-                    if (h == null) {
-                        h = handlers.get(protocol);
-                    }
-                    if (h == null) {
-                        s.reset();
-                        return;
-                    }
-                    try {
-                        h.handle(s);
-                    } catch (RuntimeException ex) {
-                        LOG.warn("handler of {} failed on a stream from {}: {}", protocol, s.remotePeer(), ex.toString());
-                        s.reset();
-                    }
-                });
-    }
-
-    private byte[] identifyMessage(Connection c) {
-        return IdentifyMessages.encode(identity.publicKey(), listenAddresses(), c.remoteAddress(), protocols(),
-                identity.agentVersion());
-    }
-
-    private void serveIdentify(Stream s) {
-        HostConnection c = connectionOf(s);
-        s.write(ByteBuffer.wrap(identifyMessage(c))).thenCompose(v -> s.closeWrite())
-                .whenComplete((v, e) -> s.close());
-    }
-
-    private void serveIdentifyPush(Stream s) {
-        Streams.readAll(s, IdentifyMessages.MAX_MESSAGE + 8).whenComplete((bytes, e) -> {
-            if (e == null) {
-                try {
-                    apply(s.remotePeer(), IdentifyMessages.decode(bytes));
-                } catch (ProtocolViolationException ex) {
-                    LOG.warn("identify push from {}: {}", s.remotePeer(), ex.getMessage());
-                }
-            }
-            s.close();
-        });
     }
 
     private static void servePing(Stream s) {
@@ -526,128 +538,17 @@ public final class Libp2pHost implements Host {
         });
     }
 
-    private HostConnection connectionOf(Stream s) {
-        List<HostConnection> list = connections.getOrDefault(s.remotePeer(), List.of());
-        for (HostConnection c : list) {
-            if (s instanceof YamuxStream ys && c.session == ys.session()) {
-                return c;
-            }
-        }
-        return list.isEmpty() ? null : list.get(0);
+    /**
+     * Runs one libp2p perf exchange with {@code peer}: uploads {@code upload} bytes and downloads
+     * {@code download} bytes on one stream (for benchmarks and diagnostics; the peer must serve perf).
+     */
+    public CompletableFuture<Perf.Result> perf(PeerId peer, long upload, long download) {
+        return newStream(peer, List.of(Perf.PROTOCOL)).thenCompose(s -> Perf.run(s, upload, download));
     }
 
-    private void identify(HostConnection c) {
-        c.newStream(List.of(IdentifyMessages.PROTOCOL))
-                .thenCompose(s -> s.closeWrite().thenCompose(v -> Streams.readAll(s, IdentifyMessages.MAX_MESSAGE + 8))
-                        .whenComplete((b, e) -> s.close()))
-                .whenComplete((bytes, e) -> {
-                    if (e != null) {
-                        LOG.debug("identify of {} failed: {}", c.remotePeer(), e.toString());
-                        return;
-                    }
-                    try {
-                        apply(c.remotePeer(), IdentifyMessages.decode(bytes));
-                    } catch (ProtocolViolationException ex) {
-                        LOG.warn("identify from {}: {}", c.remotePeer(), ex.getMessage());
-                    }
-                });
-    }
-
-    private void apply(PeerId peer, IdentifyMessages.Info info) {
-        info.publicKey().ifPresent(k -> {
-            if (PeerId.fromPublicKey(k).equals(peer)) {
-                peerStore.setPublicKey(peer, k);
-            }
-        });
-        peerStore.setProtocols(peer, info.protocols());
-        peerStore.addAddresses(peer, info.listenAddrs(), ADDRESS_TTL);
-        agents.put(peer, info.agentVersion());
-    }
-
-    private final Map<PeerId, String> agents = new ConcurrentHashMap<>();
-
-    /** The agent version {@code peer} announced in Identify, if any. */
-    public String agentVersion(PeerId peer) {
-        return agents.get(peer);
-    }
-
-    private void pushIdentify() {
-        for (Connection c : connections()) {
-            c.newStream(List.of(IdentifyMessages.PUSH_PROTOCOL))
-                    .thenCompose(s -> s.write(ByteBuffer.wrap(identifyMessage(c))).thenCompose(v -> s.closeWrite())
-                            .whenComplete((v, e) -> s.close()))
-                    .whenComplete((v, e) -> {
-                        if (e != null) {
-                            LOG.debug("identify push to {} failed: {}", c.remotePeer(), e.toString());
-                        }
-                    });
-        }
-    }
-
-    // ---- addresses ----
-
-    static InetSocketAddress toSocketAddress(Multiaddr address, boolean resolve) {
-        List<Multiaddr.Component> parts = address.components();
-        if (parts.size() != 2 || parts.get(1).protocol() != MultiaddrProtocol.TCP) {
-            throw new HivemeshException("unsupported address " + address + " (expected /ip4|ip6|dns4|dns6/<host>/tcp/<port>)");
-        }
-        int port = Integer.parseInt(parts.get(1).valueString());
-        String host = parts.get(0).valueString();
-        MultiaddrProtocol proto = parts.get(0).protocol();
-        try {
-            return switch (proto) {
-                case IP4, IP6 -> new InetSocketAddress(InetAddress.getByName(host), port);
-                case DNS4, DNS6, DNS -> {
-                    if (!resolve) {
-                        throw new HivemeshException("cannot listen on a DNS name: " + address);
-                    }
-                    for (InetAddress a : InetAddress.getAllByName(host)) {
-                        if (proto == MultiaddrProtocol.DNS || (proto == MultiaddrProtocol.DNS4) == (a instanceof Inet4Address)) {
-                            yield new InetSocketAddress(a, port);
-                        }
-                    }
-                    throw new HivemeshException(host + " has no " + proto.protocolName() + " address");
-                }
-                default -> throw new HivemeshException("unsupported address " + address);
-            };
-        } catch (UnknownHostException e) {
-            throw new HivemeshException("cannot resolve " + host + ": " + e.getMessage(), e);
-        }
-    }
-
-    static Multiaddr toMultiaddr(java.net.SocketAddress socket) {
-        InetSocketAddress s = (InetSocketAddress) socket;
-        InetAddress a = s.getAddress();
-        String family = a instanceof Inet6Address ? "ip6" : "ip4";
-        String host = a.getHostAddress();
-        int scope = host.indexOf('%');
-        if (scope >= 0) {
-            host = host.substring(0, scope);
-        }
-        return Multiaddr.parse("/" + family + "/" + host + "/tcp/" + s.getPort());
-    }
-
-    /** A wildcard listen address becomes one address per local interface address of its family. */
-    private static List<Multiaddr> expand(Multiaddr listen, InetSocketAddress actual) {
-        InetAddress a = actual.getAddress();
-        if (!a.isAnyLocalAddress()) {
-            return List.of(toMultiaddr(actual));
-        }
-        Set<Multiaddr> out = new LinkedHashSet<>();
-        try {
-            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!ni.isUp()) {
-                    continue;
-                }
-                for (InetAddress ia : Collections.list(ni.getInetAddresses())) {
-                    if ((ia instanceof Inet6Address) == (a instanceof Inet6Address) && !ia.isLinkLocalAddress()) {
-                        out.add(toMultiaddr(new InetSocketAddress(ia, actual.getPort())));
-                    }
-                }
-            }
-        } catch (SocketException e) {
-            LOG.warn("cannot list network interfaces: {}", e.getMessage());
-        }
-        return new ArrayList<>(out);
+    @Override
+    public CompletableFuture<Void> disconnect(PeerId peer) {
+        return CompletableFuture.allOf(connections.of(peer).stream().map(HostConnection::close)
+                .toArray(CompletableFuture[]::new));
     }
 }

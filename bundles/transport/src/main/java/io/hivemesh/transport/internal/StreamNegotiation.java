@@ -31,6 +31,7 @@ final class StreamNegotiation {
         return n.result.whenComplete((p, e) -> {
             if (p != null) {
                 stream.protocol = p;
+                stream.execute(() -> stream.readDeadline = Long.MAX_VALUE);
             } else {
                 stream.reset();
             }

@@ -4,7 +4,12 @@ import io.hivemesh.api.HivemeshException;
 import io.hivemesh.api.crypto.NodeIdentity;
 import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.net.Host;
+import io.hivemesh.api.net.ConnectionEvents;
 import io.hivemesh.api.net.ProtocolHandler;
+import io.hivemesh.api.net.ProtocolLimits;
+import io.hivemesh.api.net.RequestHandler;
+import io.hivemesh.api.net.RequestResponse;
+import io.hivemesh.api.net.ResourceManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -41,30 +46,31 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = TransportComponent.Config.class)
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.hivemesh.api.net.Host",
         uses = Host.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.hivemesh.api.net.RequestResponse",
+        uses = RequestResponse.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.hivemesh.api.net.ConnectionEvents",
+        uses = ConnectionEvents.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=io.hivemesh.api.net.ResourceManager",
+        uses = ResourceManager.class)
 public final class TransportComponent {
     public static final String PID = "io.hivemesh.transport";
     private static final Logger LOG = LoggerFactory.getLogger(TransportComponent.class);
 
     @ObjectClassDefinition(name = "Hivemesh libp2p transport",
-            description = "Listen addresses and limits of the node's libp2p host (TCP, Noise, Yamux).")
+            description = "Listen addresses, timeouts and switches of the node's libp2p host (TCP, Noise, Yamux)."
+                    + " Resource limits: io.hivemesh.transport.limits.")
     public @interface Config {
         @AttributeDefinition(name = "Listen addresses",
                 description = "Comma-separated multiaddrs /ip4|ip6/<address>/tcp/<port>; port 0 picks a free port.")
         String listen() default "/ip4/0.0.0.0/tcp/4001,/ip6/::/tcp/4001";
 
-        @AttributeDefinition(name = "Dial timeout (ms)", description = "TCP connect timeout.")
+        @AttributeDefinition(name = "Dial timeout (ms)",
+                description = "Overall deadline of a dial: DNS and every address tried.")
         int dial_timeout_ms() default 10_000;
 
         @AttributeDefinition(name = "Upgrade timeout (ms)",
                 description = "Time allowed for multistream-select, the Noise handshake and muxer selection.")
-        int upgrade_timeout_ms() default 15_000;
-
-        @AttributeDefinition(name = "Max connections", description = "Inbound connections beyond this are refused.")
-        int max_connections() default 1024;
-
-        @AttributeDefinition(name = "Max streams per connection",
-                description = "Concurrent inbound yamux streams per connection; more are reset.")
-        int max_streams_per_connection() default 512;
+        int upgrade_timeout_ms() default 10_000;
 
         @AttributeDefinition(name = "Max receive window (bytes)",
                 description = "Largest per-stream yamux receive window reached by auto-tuning (min 262144).")
@@ -76,18 +82,24 @@ public final class TransportComponent {
 
         @AttributeDefinition(name = "I/O threads", description = "Netty event loop threads.")
         int io_threads() default 2;
+
+        @AttributeDefinition(name = "Serve /perf/1.0.0",
+                description = "Serve the libp2p perf protocol (a free traffic source: off unless measuring).")
+        boolean perf() default false;
     }
 
     private final Libp2pHost host;
-    private final ServiceRegistration<Host> registration;
-    private final Map<ProtocolHandler, List<String>> pending = new ConcurrentHashMap<>();
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private final Map<Object, List<String>> pending = new ConcurrentHashMap<>();
+    private final Map<Object, ProtocolLimits> pendingLimits = new ConcurrentHashMap<>();
+    private volatile boolean started;
 
     @Activate
     public TransportComponent(BundleContext context, Config config, @Reference NodeIdentity identity) {
         HostConfig hc = new HostConfig(parseListen(config.listen()), Duration.ofMillis(config.dial_timeout_ms()),
-                Duration.ofMillis(config.upgrade_timeout_ms()), config.max_connections(),
-                config.max_streams_per_connection(), Math.max(config.max_window(), ReceiveWindow.INITIAL),
-                Duration.ofSeconds(Math.max(1, config.idle_timeout_s())), Math.max(1, config.io_threads()));
+                Duration.ofMillis(config.upgrade_timeout_ms()), Math.max(config.max_window(), ReceiveWindow.INITIAL),
+                Duration.ofSeconds(Math.max(1, config.idle_timeout_s())), Math.max(1, config.io_threads()),
+                config.perf(), ResourceScopes.Config.defaults(Runtime.getRuntime().maxMemory()), peerBookFile(context));
         host = new Libp2pHost(identity, hc);
         try {
             host.start();
@@ -96,12 +108,24 @@ public final class TransportComponent {
             throw e;
         }
         synchronized (pending) {
-            pending.forEach((h, ps) -> ps.forEach(p -> host.addHandler(p, h)));
+            started = true;
+            pending.forEach((h, ps) -> ps.forEach(p -> serve(p, h, pendingLimits.get(h))));
             pending.clear();
+            pendingLimits.clear();
         }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("hivemesh.peer.id", identity.peerId().toString());
-        registration = context.registerService(Host.class, host, props);
+        registrations.add(context.registerService(Host.class, host, props));
+        registrations.add(context.registerService(RequestResponse.class, host.requestResponse(), props));
+        registrations.add(context.registerService(ConnectionEvents.class, host.events(), props));
+        registrations.add(context.registerService(ResourceManager.class, host.resources(), props));
+    }
+
+    /** {@code ${karaf.data}/hivemesh/transport/peers.pb} (the bundle's data area outside Karaf). */
+    static java.nio.file.Path peerBookFile(BundleContext context) {
+        String karafData = context.getProperty("karaf.data");
+        java.io.File base = karafData != null ? new java.io.File(karafData, "hivemesh") : context.getDataFile("");
+        return base.toPath().resolve("transport").resolve("peers.pb");
     }
 
     static List<Multiaddr> parseListen(String text) {
@@ -113,7 +137,7 @@ public final class TransportComponent {
             }
             try {
                 Multiaddr a = Multiaddr.parse(t);
-                Libp2pHost.toSocketAddress(a, false);
+                HostAddresses.toSocketAddress(a);
                 out.add(a);
             } catch (HivemeshException | NumberFormatException e) {
                 throw new HivemeshException("io.hivemesh.transport listen: invalid address '" + t + "': "
@@ -127,27 +151,59 @@ public final class TransportComponent {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + ProtocolHandler.PROTOCOL + "=*)")
     void bindHandler(ProtocolHandler handler, Map<String, Object> props) {
-        List<String> protocols = protocolsOf(props);
-        synchronized (pending) {
-            if (hostStarted()) {
-                protocols.forEach(p -> host.addHandler(p, handler));
-            } else {
-                pending.put(handler, protocols);
-            }
-        }
+        bind(handler, props);
     }
 
     void unbindHandler(ProtocolHandler handler, Map<String, Object> props) {
+        unbind(handler, props);
+    }
+
+    @Reference(service = RequestHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + ProtocolHandler.PROTOCOL + "=*)")
+    void bindRequestHandler(RequestHandler handler, Map<String, Object> props) {
+        bind(handler, props);
+    }
+
+    void unbindRequestHandler(RequestHandler handler, Map<String, Object> props) {
+        unbind(handler, props);
+    }
+
+    private void bind(Object handler, Map<String, Object> props) {
+        List<String> protocols = protocolsOf(props);
+        ProtocolLimits limits;
+        try {
+            limits = ProtocolLimits.defaults().with(props);
+        } catch (IllegalArgumentException e) {
+            LOG.error("protocol handler for {} not served: {}", protocols, e.getMessage());
+            return;
+        }
         synchronized (pending) {
-            pending.remove(handler);
-            if (hostStarted()) {
-                protocolsOf(props).forEach(p -> host.removeHandler(p, handler));
+            if (started) {
+                protocols.forEach(p -> serve(p, handler, limits));
+            } else {
+                pending.put(handler, protocols);
+                pendingLimits.put(handler, limits);
             }
         }
     }
 
-    private boolean hostStarted() {
-        return registration != null;
+    private void serve(String protocol, Object handler, ProtocolLimits limits) {
+        if (handler instanceof ProtocolHandler h) {
+            host.addHandler(protocol, h, limits);
+        } else if (handler instanceof RequestHandler r) {
+            host.addRequestHandler(protocol, r, limits);
+        }
+    }
+
+    private void unbind(Object handler, Map<String, Object> props) {
+        synchronized (pending) {
+            pending.remove(handler);
+            pendingLimits.remove(handler);
+            if (started) {
+                protocolsOf(props).forEach(p -> host.removeHandler(p, handler));
+            }
+        }
     }
 
     static List<String> protocolsOf(Map<String, Object> props) {
@@ -166,10 +222,12 @@ public final class TransportComponent {
 
     @Deactivate
     void deactivate() {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            LOG.debug("Host service already unregistered");
+        for (ServiceRegistration<?> r : registrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                LOG.debug("service already unregistered");
+            }
         }
         host.stop();
     }

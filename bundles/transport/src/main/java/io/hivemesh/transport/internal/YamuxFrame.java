@@ -3,12 +3,12 @@ package io.hivemesh.transport.internal;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One yamux frame (hashicorp/yamux spec.md, "Framing"): 12-byte big-endian header
- * version(1) type(1) flags(2) streamId(4) length(4), followed by {@code length} bytes for data
- * frames. For window updates {@code length} is the delta, for pings the opaque value, for go-away
- * the error code. {@code data} is non-null only for data frames; whoever receives the frame releases it.
+ * One yamux frame header (hashicorp/yamux spec.md, "Framing"): 12-byte big-endian
+ * version(1) type(1) flags(2) streamId(4) length(4). For data frames {@code length} bytes of body
+ * follow (the decoder passes them on as separate {@link ByteBuf} chunks); for window updates
+ * {@code length} is the delta, for pings the opaque value, for go-away the error code.
  */
-record YamuxFrame(int type, int flags, int streamId, long length, ByteBuf data) {
+record YamuxFrame(int type, int flags, int streamId, long length) {
     static final int HEADER_LENGTH = 12;
     static final int VERSION = 0;
 

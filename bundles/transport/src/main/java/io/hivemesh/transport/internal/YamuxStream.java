@@ -2,6 +2,7 @@ package io.hivemesh.transport.internal;
 
 import io.hivemesh.api.net.Stream;
 import io.hivemesh.api.net.StreamResetException;
+import io.hivemesh.api.net.StreamTimeoutException;
 import io.hivemesh.api.peer.PeerId;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -10,18 +11,24 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One yamux stream. All state is touched only on the session's event loop; public methods hop onto
- * it. Inbound data is copied out of Netty buffers on arrival (so no {@code ByteBuf} outlives a frame)
- * and queued; the queue is bounded by the receive window, which grows only as the reader consumes.
- * Writes wait in a queue until the remote's window admits them: the write future completes when
- * the last byte went to the channel.
+ * it. Inbound data is appended into one {@link InboundBuffer} per stream (bounded by the receive
+ * window, whose memory is reserved in the stream's resource scope); a read takes what is there.
+ * Writes wait in a queue until the remote's window admits them: the write future completes when the
+ * last byte went to the channel. Deadlines (negotiation, read, write, close linger, idle) are checked
+ * by the session's sweep, which resets the stream with a {@link StreamTimeoutException}.
  */
 final class YamuxStream implements Stream {
+    /** Largest chunk one read returns. */
+    static final int MAX_READ = 256 * 1024;
+
     private final YamuxSession session;
     final int id;
     private final boolean initiator;
     final ReceiveWindow receiveWindow;
+    final ResourceScopes.StreamScope scope;
     long sendWindow = ReceiveWindow.INITIAL;
-    final ArrayDeque<ByteBuffer> inbound = new ArrayDeque<>();
+    final InboundBuffer inbound = new InboundBuffer();
+    private ByteBuffer pushedBack;
     final ArrayDeque<PendingWrite> outbound = new ArrayDeque<>();
     private CompletableFuture<Optional<ByteBuffer>> pendingRead;
     volatile String protocol = "";
@@ -30,15 +37,28 @@ final class YamuxStream implements Stream {
     boolean finSent;
     boolean reset;
     private String resetReason;
+    private boolean resetByTimeout;
+
+    /** Deadlines in the session clock's nanoseconds; {@link Long#MAX_VALUE}: none. Event loop only. */
+    long readDeadline = Long.MAX_VALUE;
+    String readDeadlineReason = "";
+    long writeDeadline = Long.MAX_VALUE;
+    long lingerDeadline = Long.MAX_VALUE;
+    /** Raw streams: reset after this long without a read or write completing (0: never). */
+    long idleTimeoutNanos;
+    long lastActivityNanos;
 
     record PendingWrite(ByteBuffer data, CompletableFuture<Void> done, boolean fin) {
     }
 
-    YamuxStream(YamuxSession session, int id, boolean initiator, int maxWindow) {
+    YamuxStream(YamuxSession session, int id, boolean initiator, int maxWindow, ResourceScopes.StreamScope scope,
+            long nowNanos) {
         this.session = session;
         this.id = id;
         this.initiator = initiator;
         this.receiveWindow = new ReceiveWindow(maxWindow);
+        this.scope = scope;
+        this.lastActivityNanos = nowNanos;
     }
 
     YamuxSession session() {
@@ -60,6 +80,11 @@ final class YamuxStream implements Stream {
         return initiator;
     }
 
+    /** Runs {@code task} on the session's event loop. */
+    void execute(Runnable task) {
+        session.execute(task);
+    }
+
     @Override
     public CompletableFuture<Optional<ByteBuffer>> read() {
         CompletableFuture<Optional<ByteBuffer>> f = new CompletableFuture<>();
@@ -74,10 +99,17 @@ final class YamuxStream implements Stream {
         return f;
     }
 
-    /** Puts bytes back at the front of the read queue (multistream read past its last message). */
+    /** Puts bytes back in front of what is unread (multistream read past its last message); not window-accounted. */
     void unread(ByteBuffer data) {
-        if (data.hasRemaining()) {
-            inbound.addFirst(data);
+        if (!data.hasRemaining()) {
+            return;
+        }
+        if (pushedBack == null || !pushedBack.hasRemaining()) {
+            pushedBack = data;
+        } else {
+            ByteBuffer joined = ByteBuffer.allocate(data.remaining() + pushedBack.remaining());
+            joined.put(data).put(pushedBack).flip();
+            pushedBack = joined;
         }
     }
 
@@ -89,12 +121,21 @@ final class YamuxStream implements Stream {
         }
         if (reset) {
             pendingRead = null;
-            f.completeExceptionally(new StreamResetException(resetReason));
+            f.completeExceptionally(failure());
             return;
         }
-        ByteBuffer next = inbound.pollFirst();
+        if (pushedBack != null && pushedBack.hasRemaining()) {
+            ByteBuffer b = pushedBack;
+            pushedBack = null;
+            pendingRead = null;
+            lastActivityNanos = session.nanoTime();
+            f.complete(Optional.of(b));
+            return;
+        }
+        ByteBuffer next = inbound.take(MAX_READ);
         if (next != null) {
             pendingRead = null;
+            lastActivityNanos = session.nanoTime();
             session.consumed(this, next.remaining());
             f.complete(Optional.of(next));
         } else if (remoteClosed) {
@@ -107,6 +148,21 @@ final class YamuxStream implements Stream {
     public CompletableFuture<Void> write(ByteBuffer data) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         session.execute(() -> enqueue(new PendingWrite(data, f, false)));
+        return f;
+    }
+
+    /**
+     * Writes {@code parts} in order as one queued write that must be accepted by the remote's window
+     * within {@code timeoutNanos} (else the sweep resets the stream).
+     */
+    CompletableFuture<Void> write(ByteBuffer[] parts, long timeoutNanos) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        session.execute(() -> {
+            writeDeadline = Math.min(writeDeadline, session.nanoTime() + timeoutNanos);
+            for (int i = 0; i < parts.length; i++) {
+                enqueue(new PendingWrite(parts[i], i == parts.length - 1 ? f : new CompletableFuture<>(), false));
+            }
+        });
         return f;
     }
 
@@ -126,7 +182,7 @@ final class YamuxStream implements Stream {
 
     private void enqueue(PendingWrite w) {
         if (reset) {
-            w.done.completeExceptionally(new StreamResetException(resetReason));
+            w.done.completeExceptionally(failure());
             return;
         }
         if (finSent && !w.fin) {
@@ -139,27 +195,39 @@ final class YamuxStream implements Stream {
 
     @Override
     public void reset() {
-        session.execute(() -> session.resetLocally(this, "reset by this node"));
+        session.execute(() -> session.resetLocally(this, "reset by this node", false));
     }
 
+    /** Half-closes; if the remote has not closed its side within the session's linger time, resets. */
     @Override
     public void close() {
         closeWrite();
+        session.execute(() -> {
+            if (!reset && !remoteClosed) {
+                lingerDeadline = Math.min(lingerDeadline, session.nanoTime() + session.lingerNanos());
+            }
+        });
     }
 
     /** Event loop: marks the stream reset and fails everything pending. */
-    void markReset(String reason) {
+    void markReset(String reason, boolean timeout) {
         if (reset) {
             return;
         }
         reset = true;
-        resetReason = "stream " + id + " (" + protocol + ") to " + session.remotePeer() + ": " + reason;
+        resetByTimeout = timeout;
+        resetReason = "stream " + id + " (" + protocol + ") with " + session.remotePeer() + ": " + reason;
         inbound.clear();
+        pushedBack = null;
         PendingWrite w;
         while ((w = outbound.poll()) != null) {
-            w.done.completeExceptionally(new StreamResetException(resetReason));
+            w.done.completeExceptionally(failure());
         }
         deliver();
+    }
+
+    private StreamResetException failure() {
+        return resetByTimeout ? new StreamTimeoutException(resetReason) : new StreamResetException(resetReason);
     }
 
     boolean finished() {

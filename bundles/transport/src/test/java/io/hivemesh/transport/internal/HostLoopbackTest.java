@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.net.Connection;
-import io.hivemesh.api.net.ProtocolHandler;
 import io.hivemesh.api.net.Stream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -19,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,16 +29,24 @@ class HostLoopbackTest {
     private Libp2pHost a;
     private Libp2pHost b;
 
+    static HostConfig config() {
+        return HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))).withPerf(true);
+    }
+
     static Libp2pHost host() {
-        Libp2pHost h = new Libp2pHost(new TestIdentity(), HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
+        return host(config());
+    }
+
+    static Libp2pHost host(HostConfig c) {
+        Libp2pHost h = new Libp2pHost(new TestIdentity(), c);
         h.start();
         return h;
     }
 
-    /** Echoes every chunk back, then half-closes at end of stream. */
-    static final ProtocolHandler ECHO_HANDLER = new ProtocolHandler() {
+    /** Echoes every chunk back (a raw byte-stream protocol), then half-closes at end of stream. */
+    static final Consumer<Stream> ECHO_HANDLER = new Consumer<>() {
         @Override
-        public void handle(Stream s) {
+        public void accept(Stream s) {
             s.read().whenComplete((chunk, e) -> {
                 if (e != null) {
                     return;
@@ -47,7 +55,7 @@ class HostLoopbackTest {
                     s.close();
                     return;
                 }
-                s.write(chunk.get()).thenRun(() -> handle(s));
+                s.write(chunk.get()).thenRun(() -> accept(s));
             });
         }
     };
@@ -56,7 +64,7 @@ class HostLoopbackTest {
     void start() {
         a = host();
         b = host();
-        b.addHandler(ECHO, ECHO_HANDLER);
+        b.addStreamHandler(ECHO, ECHO_HANDLER);
     }
 
     @AfterEach
@@ -142,11 +150,7 @@ class HostLoopbackTest {
 
     @Test
     void idleConnectionIsClosedAfterTheIdleTimeout() throws Exception {
-        HostConfig d = HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")));
-        Libp2pHost quick = new Libp2pHost(new TestIdentity(), new HostConfig(d.listen(), d.dialTimeout(),
-                d.upgradeTimeout(), d.maxConnections(), d.maxStreamsPerConnection(), d.maxWindow(),
-                Duration.ofSeconds(1), 1));
-        quick.start();
+        Libp2pHost quick = host(config().withIdleTimeout(Duration.ofSeconds(1)));
         try {
             Connection c = quick.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
             waitFor(() -> !c.isOpen());
@@ -159,7 +163,7 @@ class HostLoopbackTest {
     /** Garbage instead of multistream closes that connection only; the host keeps serving others. */
     @Test
     void malformedPeerLosesItsConnectionAndTheHostServesOthers() throws Exception {
-        java.net.InetSocketAddress at = Libp2pHost.toSocketAddress(b.listenAddresses().get(0), false);
+        java.net.InetSocketAddress at = HostAddresses.toSocketAddress(b.listenAddresses().get(0));
         try (java.net.Socket raw = new java.net.Socket(at.getAddress(), at.getPort())) {
             raw.setSoTimeout(10_000);
             raw.getOutputStream().write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 'x'});
@@ -194,10 +198,10 @@ class HostLoopbackTest {
 
     @Test
     void inboundConnectionsBeyondMaxConnectionsAreRefused() throws Exception {
-        HostConfig d = HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0")));
-        Libp2pHost small = new Libp2pHost(new TestIdentity(), new HostConfig(d.listen(), d.dialTimeout(),
-                d.upgradeTimeout(), 1, d.maxStreamsPerConnection(), d.maxWindow(), d.idleTimeout(), 1));
-        small.start();
+        ResourceScopes.Config d = ResourceScopes.Config.defaults(256L << 20);
+        Libp2pHost small = host(config().withLimits(new ResourceScopes.Config(
+                new ResourceScopes.Limits(d.system().memory(), 1, 512, 8192, 8192), d.transientScope(), d.peer(),
+                d.connection(), d.stream(), d.inboundPerIp(), d.transientPerIp(), d.connectionBuffer(), d.protocolCap())));
         try {
             a.connect(addrOf(small)).get(10, TimeUnit.SECONDS);
             ExecutionException e = assertThrows(ExecutionException.class,
@@ -210,10 +214,14 @@ class HostLoopbackTest {
     }
 
     static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        waitFor(cond, Duration.ofSeconds(10));
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier cond, Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within 10 s");
+                throw new AssertionError("condition not met within " + limit);
             }
             Thread.sleep(20);
         }

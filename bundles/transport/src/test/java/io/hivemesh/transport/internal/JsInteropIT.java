@@ -42,7 +42,7 @@ class JsInteropIT {
         js = new JsPeer();
         jsId = PeerId.parse(js.peerId);
         java = HostLoopbackTest.host();
-        java.addHandler(ECHO, HostLoopbackTest.ECHO_HANDLER);
+        java.addStreamHandler(ECHO, HostLoopbackTest.ECHO_HANDLER);
     }
 
     @AfterAll

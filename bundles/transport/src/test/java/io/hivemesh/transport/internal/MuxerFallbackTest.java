@@ -29,7 +29,7 @@ class MuxerFallbackTest {
         try {
             TestIdentity me = new TestIdentity();
             CompletableFuture<YamuxSession> ready = new CompletableFuture<>();
-            InetSocketAddress at = Libp2pHost.toSocketAddress(host.listenAddresses().get(0), false);
+            InetSocketAddress at = HostAddresses.toSocketAddress(host.listenAddresses().get(0));
             Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
@@ -40,11 +40,15 @@ class MuxerFallbackTest {
                                     new SecureRandom(), (nctx, remote) -> nctx.pipeline().addAfter(
                                             NoiseTransportCodec.NAME, "ms-muxer", new MultistreamHandler(
                                                     new Multistream.Initiator(List.of(Libp2pHost.YAMUX)), (mctx, p) -> {
+                                                        ResourceScopes.ConnectionScope scope = new ResourceScopes(
+                                                                ResourceScopes.Config.defaults(256L << 20))
+                                                                .openConnection(false, at.getAddress());
+                                                        scope.setPeer(remote.peerId());
                                                         YamuxSession s = new YamuxSession(true,
-                                                                new YamuxSession.Limits(8, 1 << 24), remote.peerId(),
-                                                                stream -> stream.reset());
+                                                                YamuxSession.Limits.defaults(1 << 24), remote.peerId(),
+                                                                scope, stream -> stream.reset(), System::nanoTime);
                                                         mctx.pipeline().addAfter(mctx.name(), "frames",
-                                                                new YamuxFrameDecoder(1 << 24));
+                                                                new YamuxFrameDecoder(s));
                                                         mctx.pipeline().addAfter("frames", "yamux", s);
                                                         ready.complete(s);
                                                     }))));

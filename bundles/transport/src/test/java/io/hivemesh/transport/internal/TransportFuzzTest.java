@@ -52,17 +52,40 @@ class TransportFuzzTest {
 
     @FuzzTest(maxDuration = DURATION)
     void yamuxFrames(byte[] input) {
+        // the decoder alone: every data header is followed by body chunks adding up to its length
+        long[] bodyLeft = {0};
         EmbeddedChannel ch = new EmbeddedChannel();
-        ch.pipeline().addLast(new YamuxFrameDecoder(1 << 20));
+        ch.pipeline().addLast(new YamuxFrameDecoder(new YamuxFrameDecoder.Credit() {
+            @Override
+            public boolean admits(int streamId, long length, boolean syn) {
+                return length <= (1 << 20);
+            }
+
+            @Override
+            public long creditOf(int streamId) {
+                return 1 << 20;
+            }
+        }));
         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                YamuxFrame f = (YamuxFrame) msg;
-                if (f.data() != null) {
-                    if (f.data().readableBytes() != f.length()) {
-                        throw new AssertionError("data length differs from the header");
+                if (msg instanceof YamuxFrame f) {
+                    if (bodyLeft[0] != 0) {
+                        throw new AssertionError("a header arrived inside a body");
                     }
-                    f.data().release();
+                    if (f.type() == YamuxFrame.TYPE_DATA) {
+                        if (f.length() > (1 << 20)) {
+                            throw new AssertionError("a data frame beyond the credit was admitted");
+                        }
+                        bodyLeft[0] = f.length();
+                    }
+                } else {
+                    ByteBuf body = (ByteBuf) msg;
+                    bodyLeft[0] -= body.readableBytes();
+                    body.release();
+                    if (bodyLeft[0] < 0) {
+                        throw new AssertionError("body longer than its header");
+                    }
                 }
             }
 
@@ -77,12 +100,33 @@ class TransportFuzzTest {
         ch.writeInbound(Unpooled.wrappedBuffer(input));
         ch.finishAndReleaseAll();
 
+        // a whole session: only protocol violations close it, flow-control invariants hold, nothing leaks
+        ResourceScopes scopes = new ResourceScopes(ResourceScopes.Config.defaults(256L << 20));
+        ResourceScopes.ConnectionScope conn = scopes.openConnection(true, java.net.InetAddress.getLoopbackAddress());
+        conn.setPeer(FuzzIds.PEER);
         EmbeddedChannel session = new EmbeddedChannel();
-        session.pipeline().addLast(new YamuxFrameDecoder(1 << 20));
-        session.pipeline().addLast(new YamuxSession(false, new YamuxSession.Limits(8, 1 << 20),
-                FuzzIds.PEER, s -> s.read()));
-        session.writeInbound(Unpooled.wrappedBuffer(input));
+        YamuxSession y = new YamuxSession(false, YamuxSession.Limits.defaults(1 << 20), FuzzIds.PEER, conn,
+                s -> s.read(), System::nanoTime);
+        session.pipeline().addLast(new YamuxFrameDecoder(y));
+        session.pipeline().addLast(y);
+        int cut = input.length / 2;
+        session.writeInbound(Unpooled.wrappedBuffer(input, 0, cut));
+        y.checkInvariants();
+        session.writeInbound(Unpooled.wrappedBuffer(input, cut, input.length - cut));
+        y.checkInvariants();
+        Throwable failure = y.failure();
+        Throwable root = failure instanceof DecoderException ? failure.getCause() : failure;
+        if (failure != null && !(root instanceof ProtocolViolationException)) {
+            throw new AssertionError("the session failed on something other than a protocol violation", failure);
+        }
+        if (y.streamCount() > ResourceScopes.Config.defaults(256L << 20).connection().inboundStreams()) {
+            throw new AssertionError(y.streamCount() + " streams admitted, over the connection's limit");
+        }
         session.finishAndReleaseAll();
+        conn.close();
+        if (scopes.system().memory() != 0 || scopes.system().inboundStreams() != 0) {
+            throw new AssertionError("resources leaked after the connection closed: " + scopes.system());
+        }
     }
 
     @FuzzTest(maxDuration = DURATION)

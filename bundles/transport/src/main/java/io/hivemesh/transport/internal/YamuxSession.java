@@ -515,9 +515,15 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
         remove(s);
     }
 
+    /** Event loop: a stream whose last unread bytes were just read, after both sides closed. */
+    void removeFinished(YamuxStream s) {
+        remove(s);
+    }
+
     private void remove(YamuxStream s) {
         if (streams.remove(s.id, s)) {
             s.scope.close();
+            s.gone.complete(null);
         }
     }
 
@@ -588,6 +594,7 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
         for (YamuxStream s : new ArrayList<>(streams.values())) {
             s.markReset(closeReason, false);
             s.scope.close();
+            s.gone.complete(null);
         }
         streams.clear();
         for (CompletableFuture<Long> p : new ArrayList<>(pings.values())) {

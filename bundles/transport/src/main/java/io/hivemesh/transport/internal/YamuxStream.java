@@ -48,6 +48,9 @@ final class YamuxStream implements Stream {
     long idleTimeoutNanos;
     long lastActivityNanos;
 
+    /** Completes once the stream is gone from its session (both sides closed, reset, or the connection lost). */
+    final CompletableFuture<Void> gone = new CompletableFuture<>();
+
     record PendingWrite(ByteBuffer data, CompletableFuture<Void> done, boolean fin) {
     }
 
@@ -142,6 +145,9 @@ final class YamuxStream implements Stream {
             pendingRead = null;
             f.complete(Optional.empty());
         }
+        if (finished()) {
+            session.removeFinished(this);
+        }
     }
 
     @Override
@@ -230,8 +236,9 @@ final class YamuxStream implements Stream {
         return resetByTimeout ? new StreamTimeoutException(resetReason) : new StreamResetException(resetReason);
     }
 
+    /** Done: reset, or both sides closed and every byte received was read (unread bytes stay charged). */
     boolean finished() {
-        return reset || (remoteClosed && finSent);
+        return reset || (remoteClosed && finSent && inbound.isEmpty() && (pushedBack == null || !pushedBack.hasRemaining()));
     }
 
     @Override

@@ -198,7 +198,7 @@ class AdversarialPeerTest {
     @Test
     void pingFloodFromAPeerThatNeverReadsIsBounded() throws Exception {
         long base = baseline();
-        try (Attacker a = Attacker.connect(node, attackerIp)) {
+        try (Attacker a = Attacker.connect(node, attackerIp, 4096)) {
             a.stopReading();
             HostLoopbackTest.waitFor(() -> node.connections().stream().anyMatch(c -> c.remotePeer().equals(a.id)));
             HostConnection victim = (HostConnection) node.connections().stream()

@@ -245,6 +245,9 @@ class TransportFuzzTest {
             throw new AssertionError("the channel closed without a protocol violation");
         }
         NoisePayloads.Remote remote = secured.get();
+        if (remote != null && guard.error != null) {
+            throw new AssertionError("a handshake that failed still reported " + remote.peerId(), guard.error);
+        }
         if (remote != null) {
             checkVerifiedRemote(input, remote, sent);
         }

@@ -12,7 +12,10 @@ import java.util.List;
  * Noise transport messages after the handshake: each is u16be(length) ‖ ChaCha20-Poly1305
  * ciphertext of at most 65535 bytes (so at most {@value #MAX_PLAINTEXT} plaintext bytes). Inbound
  * frames are decrypted into new heap buffers passed on (the next handler releases them); outbound
- * buffers are split, encrypted, and released here. A frame failing decryption closes the channel.
+ * buffers are split, encrypted, and released here. A frame failing decryption closes the channel,
+ * and nothing after it is decrypted any more (not even what Netty decodes again as the channel
+ * closes: the receive nonce has moved past the bad frame, so the frames after it would otherwise
+ * still authenticate, and a forged frame would silently delete one from the stream).
  */
 final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelOutboundHandler {
     static final String NAME = "noise";
@@ -23,6 +26,8 @@ final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelO
     private final CipherState receiver;
     private final byte[] scratchIn = new byte[MAX_FRAME];
     private final byte[] scratchOut = new byte[MAX_PLAINTEXT];
+    /** A frame failed decryption: everything after it is discarded. */
+    private boolean failed;
 
     NoiseTransportCodec(CipherState sender, CipherState receiver) {
         this.sender = sender;
@@ -31,6 +36,10 @@ final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelO
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (in.readableBytes() >= 2) {
             int length = in.getUnsignedShort(in.readerIndex());
             if (in.readableBytes() < 2 + length) {
@@ -44,6 +53,8 @@ final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelO
                 plain.writerIndex(n);
             } catch (RuntimeException e) {
                 plain.release();
+                failed = true;
+                in.skipBytes(in.readableBytes());
                 throw e;
             }
             out.add(plain);

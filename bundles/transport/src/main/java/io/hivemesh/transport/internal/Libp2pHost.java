@@ -41,7 +41,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -92,9 +91,9 @@ public final class Libp2pHost implements Host {
         this.config = config;
         this.group = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("hivemesh-transport", true));
         this.dialThread = Executors.newSingleThreadScheduledExecutor(daemon("hivemesh-dialer"));
-        this.eventThreads = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                daemon("hivemesh-events"));
-        eventThreads.allowCoreThreadTimeOut(true);
+        this.eventThreads = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedTransferQueue<>(), daemon("hivemesh-events"));
+        eventThreads.prestartAllCoreThreads();
         this.peerStore = new PeerBook(java.util.Optional.ofNullable(config.peerBook()), PeerBook.DEFAULT_MAX_PEERS,
                 System::currentTimeMillis, System::nanoTime);
         this.resources = new ResourceScopes(config.limits());

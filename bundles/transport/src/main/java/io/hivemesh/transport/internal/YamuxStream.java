@@ -122,9 +122,11 @@ final class YamuxStream implements Stream {
         if (f == null) {
             return;
         }
-        if (reset) {
+        boolean unread = !inbound.isEmpty() || (pushedBack != null && pushedBack.hasRemaining());
+        if (reset && !unread) {
             pendingRead = null;
             f.completeExceptionally(failure());
+            session.removeFinished(this);
             return;
         }
         if (pushedBack != null && pushedBack.hasRemaining()) {
@@ -139,7 +141,9 @@ final class YamuxStream implements Stream {
         if (next != null) {
             pendingRead = null;
             lastActivityNanos = session.nanoTime();
-            session.consumed(this, next.remaining());
+            if (!reset) {
+                session.consumed(this, next.remaining());
+            }
             f.complete(Optional.of(next));
         } else if (remoteClosed) {
             pendingRead = null;
@@ -215,21 +219,37 @@ final class YamuxStream implements Stream {
         });
     }
 
-    /** Event loop: marks the stream reset and fails everything pending. */
+    /** Event loop: marks the stream reset and fails everything pending; what was received is dropped. */
     void markReset(String reason, boolean timeout) {
+        markReset(reason, timeout, false);
+    }
+
+    /**
+     * Event loop: marks the stream reset and fails pending writes. With {@code keepUnread} (a reset
+     * by the remote) the bytes it sent before its RST stay readable, then reads fail (js-libp2p
+     * resets right after its last reply); otherwise they are dropped at once.
+     */
+    void markReset(String reason, boolean timeout, boolean keepUnread) {
         if (reset) {
             return;
         }
         reset = true;
         resetByTimeout = timeout;
         resetReason = "stream " + id + " (" + protocol + ") with " + session.remotePeer() + ": " + reason;
-        inbound.clear();
-        pushedBack = null;
+        if (!keepUnread) {
+            discardUnread();
+        }
         PendingWrite w;
         while ((w = outbound.poll()) != null) {
             w.done.completeExceptionally(failure());
         }
         deliver();
+    }
+
+    /** Event loop: drops the bytes received and not read. */
+    void discardUnread() {
+        inbound.clear();
+        pushedBack = null;
     }
 
     private StreamResetException failure() {
@@ -238,7 +258,8 @@ final class YamuxStream implements Stream {
 
     /** Done: reset, or both sides closed and every byte received was read (unread bytes stay charged). */
     boolean finished() {
-        return reset || (remoteClosed && finSent && inbound.isEmpty() && (pushedBack == null || !pushedBack.hasRemaining()));
+        boolean drained = inbound.isEmpty() && (pushedBack == null || !pushedBack.hasRemaining());
+        return drained && (reset || (remoteClosed && finSent));
     }
 
     @Override

@@ -15,7 +15,9 @@ import reactor.blockhound.BlockHound;
  * {@code -XX:+AllowRedefinitionToAddDeleteMethods} (set in the modules' surefire/failsafe argLine).
  *
  * <p>Allowed on purpose: reading {@code /dev/urandom} by the JDK's SecureRandom (Noise key
- * generation and ping payloads; it never blocks on Linux once booted). Not installed while Jazzer
+ * generation and ping payloads; it never blocks on Linux once booted), and the brief lock of a
+ * scheduled executor's timer queue when a timer is added or cancelled (the dialer's and
+ * request-response timers, {@code CompletableFuture.orTimeout}). Not installed while Jazzer
  * fuzzes (its own agent instruments the same classes).
  */
 public final class EventLoopBlockingCheck implements BeforeAllCallback, AfterEachCallback {
@@ -32,6 +34,9 @@ public final class EventLoopBlockingCheck implements BeforeAllCallback, AfterEac
                 .allowBlockingCallsInside("sun.security.provider.NativePRNG$Blocking", "engineNextBytes")
                 .allowBlockingCallsInside("sun.security.provider.NativePRNG$NonBlocking", "engineNextBytes")
                 .allowBlockingCallsInside("sun.security.provider.SeedGenerator", "getSystemEntropy")
+                // the timer queue of a ScheduledThreadPoolExecutor takes a lock for microseconds (no I/O)
+                .allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor", "delayedExecute")
+                .allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor$ScheduledFutureTask", "cancel")
                 .blockingMethodCallback(method -> {
                     StringBuilder where = new StringBuilder(Thread.currentThread().getName()).append(": ")
                             .append(method);

@@ -45,11 +45,15 @@ final class Attacker implements AutoCloseable {
 
     /** Connects to {@code target} from {@code from} and completes the handshake (yamux chosen in Noise). */
     static Attacker connect(Libp2pHost target, InetAddress from) throws Exception {
+        int port = HostAddresses.toSocketAddress(target.listenAddresses().get(0)).getPort();
+        return connect(new InetSocketAddress("127.0.0.1", port), target.peerId(), from);
+    }
+
+    /** Connects to the node {@code target} listening at {@code at} (e.g. another process) from {@code from}. */
+    static Attacker connect(InetSocketAddress at, PeerId target, InetAddress from) throws Exception {
         TestIdentity me = new TestIdentity();
         CompletableFuture<ChannelHandlerContext> secured = new CompletableFuture<>();
         ConcurrentLinkedQueue<YamuxFrame> received = new ConcurrentLinkedQueue<>();
-        int port = HostAddresses.toSocketAddress(target.listenAddresses().get(0)).getPort();
-        InetSocketAddress at = new InetSocketAddress("127.0.0.1", port);
         Channel ch = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
                 .localAddress(new InetSocketAddress(from, 0))
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -58,7 +62,7 @@ final class Attacker implements AutoCloseable {
                         c.pipeline().addLast(new MultistreamHandler(new Multistream.Initiator(List.of("/noise")),
                                 (ctx, p) -> { }));
                         c.pipeline().addLast("noise-handshake", new NoiseHandler(true, me, List.of(Libp2pHost.YAMUX),
-                                target.peerId(), new SecureRandom(), (nctx, remote) -> {
+                                target, new SecureRandom(), (nctx, remote) -> {
                                     nctx.pipeline().addAfter(NoiseTransportCodec.NAME, "frames",
                                             new YamuxFrameDecoder(new YamuxFrameDecoder.Credit() {
                                                 @Override

@@ -32,27 +32,31 @@ import java.util.regex.Pattern;
  * {@code /perf/1.0.0} download throughput without an attack, then while each attack class of
  * {@link Attacks} runs from 127.0.0.2 (bounded in time and count); after each attack the node's heap
  * after a full GC ({@code jcmd GC.run}, {@code GC.heap_info}). Prints a Markdown table with the ratios
- * against the no-attack row of the same run; destroys the node at the end.
+ * against the no-attack row measured just before, in the same run; destroys the node at the end.
  *
  * <p>Usage (after {@code ./mvnw -B -ntp -q package -DskipTests}, from the repository root):
- * {@code java -cp benchmarks/target/benchmarks.jar io.hivemesh.benchmarks.transport.AttackBench [seconds] [pings] [perfMiB]}
- * (defaults 20 s per attack (10 to 20), 200 pings 10 ms apart, 64 MiB per download). Node: number 1 under
- * {@code HIVEMESH_NODES} (default {@code target/attack-nodes}) with {@code HIVEMESH_PORT_BASE}
- * (default 26000).
+ * {@code java -cp benchmarks/target/benchmarks.jar io.hivemesh.benchmarks.transport.AttackBench
+ * [seconds] [pings] [perfMiB] [KIND,KIND…]}: defaults 20 s per attack (10 to 20), 200 pings 10 ms
+ * apart, 64 MiB per download, every {@link Attacks.Kind}; {@code -Dattackbench.histogram=true} prints
+ * the node's top classes under each attack to stderr. Before each attack the same is measured without
+ * one (its ratios are against that row: the load of a shared machine drifts); after it, how long the
+ * heap takes to come back near idle. Node: number 1 under {@code HIVEMESH_NODES} (default
+ * {@code target/attack-nodes}) with {@code HIVEMESH_PORT_BASE} (default 26000).
  */
 public final class AttackBench {
     static final int NODE = 1;
     static final String SCRIPT = "scripts/hivemesh-node";
     static final String DHT = "/ipfs/kad/1.0.0";
     static final Pattern USED = Pattern.compile("(generation|heap)\\s+total \\d+K, used (\\d+)K");
+    static final boolean HISTOGRAM = Boolean.getBoolean("attackbench.histogram");
     static final Pattern SYSTEM = Pattern.compile("^\\s*system\\s*\\|\\s*([\\d.]+ \\S+) / ([\\d.]+) MiB");
 
     private AttackBench() {
     }
 
     /** One measured row. */
-    record Row(String what, double p50, double p99, int pingFailures, double mibs, int perfRuns, int perfFailures,
-            double heapUnder, double heapAfter, String accounted, String detail) {
+    record Row(String what, boolean attack, double p50, double p99, int pingFailures, double mibs, int perfRuns,
+            int perfFailures, double heapUnder, double heapAfter, String released, String accounted, String detail) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -62,13 +66,16 @@ public final class AttackBench {
         }
         int pings = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         long perfBytes = (args.length > 2 ? Long.parseLong(args[2]) : 64) << 20;
+        List<Attacks.Kind> kinds = args.length > 3
+                ? Arrays.stream(args[3].split(",")).map(k -> Attacks.Kind.valueOf(k.trim())).toList()
+                : List.of(Attacks.Kind.values());
         Map<String, String> env = Map.of(
                 "HIVEMESH_PORT_BASE", System.getenv().getOrDefault("HIVEMESH_PORT_BASE", "26000"),
                 "HIVEMESH_NODES", System.getenv().getOrDefault("HIVEMESH_NODES",
                         Path.of("target/attack-nodes").toAbsolutePath().toString()));
         int code = 0;
         try {
-            run(env, seconds, pings, perfBytes);
+            run(env, seconds, pings, perfBytes, kinds);
         } catch (Exception e) {
             e.printStackTrace();
             code = 1;
@@ -79,7 +86,8 @@ public final class AttackBench {
         System.exit(code);
     }
 
-    static void run(Map<String, String> env, int seconds, int pings, long perfBytes) throws Exception {
+    static void run(Map<String, String> env, int seconds, int pings, long perfBytes, List<Attacks.Kind> kinds)
+            throws Exception {
         script(env, "destroy", "" + NODE);
         System.err.println(script(env, "create", "" + NODE).trim());
         Path cfg = Path.of(env.get("HIVEMESH_NODES"), "node" + NODE, "etc", "io.hivemesh.transport.cfg");
@@ -119,14 +127,15 @@ public final class AttackBench {
             System.err.printf(Locale.ROOT, "idle heap after GC %.1f MiB, system memory budget %.1f MiB%n", idleHeap, budget);
 
             List<Row> rows = new ArrayList<>();
-            rows.add(measure("no attack", honest, nodeId, pings, perfBytes, seconds, null, null, attackerIp, pid, env));
-            for (Attacks.Kind k : Attacks.Kind.values()) {
-                rows.add(measure(k.label(), honest, nodeId, pings, perfBytes, seconds, k, nodeAddr, attackerIp, pid, env));
-                // let the node settle (deadlines, sweeps) before the next attack
-                Thread.sleep(2000);
+            for (Attacks.Kind k : kinds) {
+                // the no-attack figures just before each attack: the machine's load drifts during a run
+                rows.add(measure("no attack", honest, nodeId, pings, perfBytes, seconds, null, null, attackerIp, pid, env,
+                        idleHeap));
+                rows.add(measure(k.label(), honest, nodeId, pings, perfBytes, seconds, k, nodeAddr, attackerIp, pid, env,
+                        idleHeap));
             }
-            rows.add(measure("no attack (again, at the end)", honest, nodeId, pings, perfBytes, seconds, null, null,
-                    attackerIp, pid, env));
+            rows.add(measure("no attack (at the end)", honest, nodeId, pings, perfBytes, seconds, null, null,
+                    attackerIp, pid, env, idleHeap));
             print(rows, idleHeap, budget, seconds, pings, perfBytes);
         } finally {
             honest.stop();
@@ -134,8 +143,8 @@ public final class AttackBench {
     }
 
     static Row measure(String what, Libp2pHost honest, PeerId node, int pings, long perfBytes, int seconds,
-            Attacks.Kind kind, InetSocketAddress nodeAddr, InetAddress attackerIp, String pid, Map<String, String> env)
-            throws Exception {
+            Attacks.Kind kind, InetSocketAddress nodeAddr, InetAddress attackerIp, String pid, Map<String, String> env,
+            double idleHeap) throws Exception {
         System.err.println("== " + what);
         AtomicBoolean stop = new AtomicBoolean();
         CompletableFuture<Attacks.Report> attack = kind == null ? CompletableFuture.completedFuture(null)
@@ -188,10 +197,26 @@ public final class AttackBench {
         String accounted = systemUsed(script(env, "exec", "" + NODE, "mesh:limits"));
         double heapUnder = kind == null ? Double.NaN : heap(pid);
         boolean ranThrough = kind == null || !attack.isDone();
+        if (kind != null && HISTOGRAM) {
+            System.err.println(histogram(pid, 12));
+        }
         stop.set(true);
         Attacks.Report report = attack.get(60, TimeUnit.SECONDS);
         Thread.sleep(1000);
         double heapAfter = heap(pid);
+        String released = "";
+        if (kind != null) {
+            // how long until the heap is back near idle (+ 8 MiB), looked at every 2 s for up to 30 s
+            long t0 = System.nanoTime();
+            double h = heapAfter;
+            while (h > idleHeap + 8 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
+                Thread.sleep(2000);
+                h = heap(pid);
+            }
+            long waited = 1 + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+            released = h <= idleHeap + 8 ? (waited <= 1 ? "≤ 1 s" : "≤ " + waited + " s")
+                    : String.format(Locale.ROOT, "not within 31 s (%.1f MiB)", h);
+        }
         String detail = report == null ? "" : report.detail();
         if (!ranThrough) {
             detail += " (the attack ended before the measurement and the readings under attack did)";
@@ -200,36 +225,49 @@ public final class AttackBench {
         double mibs = rates.isEmpty() ? Double.NaN : rates.get(rates.size() / 2);
         double p50 = ok == 0 ? Double.NaN : rtt[ok / 2];
         double p99 = ok == 0 ? Double.NaN : rtt[Math.min(ok - 1, ok * 99 / 100)];
-        Row row = new Row(what, p50, p99, pingFailures, mibs, rates.size(), perfFailures, heapUnder, heapAfter,
-                accounted, detail);
+        Row row = new Row(what, kind != null, p50, p99, pingFailures, mibs, rates.size(), perfFailures, heapUnder,
+                heapAfter, released, accounted, detail);
         System.err.println(row);
         return row;
     }
 
     static void print(List<Row> rows, double idleHeap, double budget, int seconds, int pings, long perfBytes) {
-        Row base = rows.get(0);
         System.out.println("| attack | ping p50 / p99 (ms) | p99 / no-attack p99 | throughput (MiB/s) | "
-                + "throughput / no-attack | heap under attack / after (MiB) | accounted system memory under attack | what the attacker did |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+                + "throughput / no-attack | heap under attack / after (MiB) | back to idle + 8 MiB | "
+                + "accounted system memory under attack | what the attacker did |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Row base = rows.get(0);
+        List<String> goals = new ArrayList<>();
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %.2f / %.2f%s | %.2f× | %.1f (%d run%s%s) | %.0f %% | %s / %.1f | %s | %s |%n",
+            if (!r.attack()) {
+                base = r;
+            }
+            System.out.printf(Locale.ROOT, "| %s | %.2f / %.2f%s | %s | %.1f (%d run%s%s) | %s | %s / %.1f | %s | %s | %s |%n",
                     r.what(), r.p50(), r.p99(), r.pingFailures() == 0 ? "" : " (" + r.pingFailures() + " failed)",
-                    r.p99() / base.p99(), r.mibs(), r.perfRuns(), r.perfRuns() == 1 ? "" : "s",
+                    r.attack() ? String.format(Locale.ROOT, "%.2f×", r.p99() / base.p99()) : "",
+                    r.mibs(), r.perfRuns(), r.perfRuns() == 1 ? "" : "s",
                     r.perfFailures() == 0 ? "" : ", " + r.perfFailures() + " failed",
-                    100 * r.mibs() / base.mibs(),
+                    r.attack() ? String.format(Locale.ROOT, "%.0f %%", 100 * r.mibs() / base.mibs()) : "",
                     Double.isNaN(r.heapUnder()) ? "–" : String.format(Locale.ROOT, "%.1f", r.heapUnder()), r.heapAfter(),
-                    r.accounted(), r.detail());
+                    r.released(), r.accounted(), r.detail());
+            if (r.attack()) {
+                boolean p99 = r.p99() <= 2 * base.p99() && r.pingFailures() == 0;
+                boolean thr = r.mibs() >= 0.5 * base.mibs() && r.perfFailures() == 0;
+                boolean heap = Math.max(r.heapUnder(), r.heapAfter()) <= idleHeap + budget;
+                goals.add(String.format(Locale.ROOT, "%s: p99 %s, throughput %s, heap %s", r.what(), p99 ? "met" : "NOT met",
+                        thr ? "met" : "NOT met", heap ? "met" : "NOT met"));
+            }
         }
         System.out.printf(Locale.ROOT, "%nidle heap after GC %.1f MiB; system memory budget %.1f MiB; heap goal ≤ %.1f MiB; "
-                + "%d s per attack, %d pings 10 ms apart, %d MiB per download%n", idleHeap, budget, idleHeap + budget,
-                seconds, pings, perfBytes >> 20);
-        for (Row r : rows.subList(1, rows.size())) {
-            boolean p99 = r.p99() <= 2 * base.p99() && r.pingFailures() == 0;
-            boolean thr = r.mibs() >= 0.5 * base.mibs() && r.perfFailures() == 0;
-            boolean heap = Math.max(Double.isNaN(r.heapUnder()) ? 0 : r.heapUnder(), r.heapAfter()) <= idleHeap + budget;
-            System.out.printf(Locale.ROOT, "%s: p99 %s, throughput %s, heap %s%n", r.what(), p99 ? "met" : "NOT met",
-                    thr ? "met" : "NOT met", heap ? "met" : "NOT met");
-        }
+                + "%d s per attack, %d pings 10 ms apart, %d MiB per download; ratios against the no-attack row just above%n",
+                idleHeap, budget, idleHeap + budget, seconds, pings, perfBytes >> 20);
+        goals.forEach(System.out::println);
+    }
+
+    /** The top {@code n} lines of the node's class histogram (live objects). */
+    static String histogram(String pid, int n) throws Exception {
+        String[] lines = exec(List.of("jcmd", pid, "GC.class_histogram"), Map.of()).split("\n");
+        return String.join("\n", Arrays.copyOfRange(lines, 0, Math.min(lines.length, n + 3)));
     }
 
     /** Used heap (MiB) of {@code pid} after a full GC. */

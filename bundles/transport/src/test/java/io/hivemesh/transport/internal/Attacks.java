@@ -30,7 +30,10 @@ public final class Attacks {
     public enum Kind {
         /** Raw TCP sockets stalled mid-multistream (one byte of a header), ≤ 30 open at once, replaced as the node closes them. */
         HANDSHAKE_FLOOD_SLOWLORIS("handshake flood + slowloris"),
-        /** One-byte DATA frames on ping streams whose echo the attacker never reads (its socket unread). */
+        /**
+         * One-byte DATA frames (≤ 1 M/s) on ping streams whose echo the attacker never reads (its socket
+         * unread), 200,000 per stream (under the 256 KiB window), then the next stream.
+         */
         TINY_FRAMES_UNREAD("one-byte frames, unread stream"),
         /** A DATA header far beyond the stream's window, then reconnect, over and over. */
         DATA_BEYOND_WINDOW("DATA beyond the window (reconnects)"),
@@ -143,7 +146,9 @@ public final class Attacks {
         long frames = 0;
         int streams = 0;
         int connections = 0;
-        long limit = 4_000_000;
+        // bounded in count (20 M frames) and paced to at most 1 M frames/s so that it lasts the window
+        long limit = 20_000_000;
+        long began = System.nanoTime();
         while (going.getAsBoolean() && frames < limit) {
             try (Attacker a = Attacker.connect(node, target, from)) {
                 connections++;
@@ -154,7 +159,7 @@ public final class Attacks {
                     streams++;
                     // below the 256 KiB window: 200,000 one-byte frames per stream, 5,000 per write
                     for (int sent = 0; sent < 200_000 && going.getAsBoolean() && a.isOpen();) {
-                        if (!a.channel.isWritable()) {
+                        if (!a.channel.isWritable() || frames > (System.nanoTime() - began) / 1000) {
                             Thread.sleep(2);
                             continue;
                         }

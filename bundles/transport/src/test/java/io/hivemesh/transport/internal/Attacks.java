@@ -28,7 +28,10 @@ public final class Attacks {
 
     /** The attack classes. */
     public enum Kind {
-        /** Raw TCP sockets stalled mid-multistream (one byte of a header), ≤ 30 open at once, replaced as the node closes them. */
+        /**
+         * Raw TCP sockets stalled mid-multistream (one byte of a header), ≤ 30 open at once, replaced as
+         * the node closes them (≤ 250 new ones a second).
+         */
         HANDSHAKE_FLOOD_SLOWLORIS("handshake flood + slowloris"),
         /**
          * One-byte DATA frames (≤ 1 M/s) on ping streams whose echo the attacker never reads (its socket
@@ -88,8 +91,10 @@ public final class Attacks {
         long opened = 0;
         long closedByNode = 0;
         long refused = 0;
+        long began = System.nanoTime();
         try {
-            while (going.getAsBoolean() && opened < 5000) {
+            // bounded in count (6,000 sockets) and paced to at most 250 new ones a second so that it lasts the window
+            while (going.getAsBoolean() && opened < 6000) {
                 for (Iterator<Socket> it = open.iterator(); it.hasNext();) {
                     Socket s = it.next();
                     if (closedByPeer(s)) {
@@ -98,7 +103,7 @@ public final class Attacks {
                         closedByNode++;
                     }
                 }
-                while (open.size() < 30 && opened < 5000) {
+                while (open.size() < 30 && opened < 6000 && opened < (System.nanoTime() - began) / 4_000_000) {
                     Socket s = new Socket();
                     try {
                         s.bind(new InetSocketAddress(from, 0));

@@ -92,6 +92,26 @@ class CipherTest {
         }
     }
 
+    /** Offsets inside big arrays (as Netty's pooled chunks are) give the same bytes as exact arrays, both ways. */
+    @Test
+    void messagesInsideLargeArraysAreHandledByBoth() throws Exception {
+        Random r = new Random(5);
+        byte[] key = bytes(r, 32);
+        byte[] nonce = bytes(r, 12);
+        byte[] plain = bytes(r, 100);
+        byte[] expected = seal(NoiseCiphers.JDK, key, nonce, null, plain);
+        for (NoiseCipher.Factory f : new NoiseCipher.Factory[] {NoiseCiphers.JDK, NoiseCiphers.conscrypt()}) {
+            byte[] bigIn = new byte[1 << 20];
+            System.arraycopy(plain, 0, bigIn, 7000, plain.length);
+            byte[] bigOut = new byte[1 << 20];
+            assertEquals(expected.length, f.create(key).seal(nonce, null, bigIn, 7000, plain.length, bigOut, 9000));
+            assertArrayEquals(expected, Arrays.copyOfRange(bigOut, 9000, 9000 + expected.length), f.id());
+            byte[] back = new byte[1 << 20];
+            assertEquals(plain.length, f.create(key).open(nonce, null, bigOut, 9000, expected.length, back, 123));
+            assertArrayEquals(plain, Arrays.copyOfRange(back, 123, 123 + plain.length), f.id());
+        }
+    }
+
     private static byte[] seal(NoiseCipher.Factory f, byte[] key, byte[] nonce, byte[] ad, byte[] plain) {
         try {
             byte[] out = new byte[plain.length + NoiseCipher.TAG_LENGTH];

@@ -138,9 +138,13 @@ class HostLoopbackTest {
     @Test
     void perfProtocolMovesTheRequestedBytesBothWays() throws Exception {
         a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
-        Perf.Result r = a.perf(b.peerId(), 3 * 1024 * 1024 + 5, 5 * 1024 * 1024 + 7).get(30, TimeUnit.SECONDS);
+        io.hivemesh.api.net.PerfResult r = a.perf(b.peerId(), 3 * 1024 * 1024 + 5, 5 * 1024 * 1024 + 7)
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(3 * 1024 * 1024 + 5, r.uploaded());
         assertEquals(5 * 1024 * 1024 + 7, r.downloaded());
-        assertTrue(r.nanos() > 0);
+        assertTrue(r.upload().toNanos() > 0 && r.download().toNanos() > 0, r.toString());
+        assertTrue(r.total().compareTo(r.upload().plus(r.download())) >= 0, r.toString());
+        assertTrue(r.uploadMiBps() > 0 && r.downloadMiBps() > 0, r.toString());
     }
 
     @Test

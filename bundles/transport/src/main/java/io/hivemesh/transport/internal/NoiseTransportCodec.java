@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.net.SocketAddress;
 import java.util.List;
 
@@ -24,8 +25,24 @@ final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelO
 
     private final CipherState sender;
     private final CipherState receiver;
-    private final byte[] scratchIn = new byte[MAX_FRAME];
-    private final byte[] scratchOut = new byte[MAX_PLAINTEXT];
+    /**
+     * Scratch arrays per thread, not per connection (128 KiB each otherwise: a flood of short-lived
+     * connections made the heap grow by ~140 KiB per recently closed one). Each is used only between
+     * a copy and the cipher call that consumes it, with no callback in between, so the channels of
+     * one event loop can share them.
+     */
+    private static final FastThreadLocal<byte[]> SCRATCH_IN = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[MAX_FRAME];
+        }
+    };
+    private static final FastThreadLocal<byte[]> SCRATCH_OUT = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[MAX_PLAINTEXT];
+        }
+    };
     /** A frame failed decryption: everything after it is discarded. */
     private boolean failed;
 
@@ -46,6 +63,7 @@ final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelO
                 return;
             }
             in.skipBytes(2);
+            byte[] scratchIn = SCRATCH_IN.get();
             in.readBytes(scratchIn, 0, length);
             ByteBuf plain = ctx.alloc().heapBuffer(Math.max(0, length - CipherState.TAG_LENGTH));
             try {
@@ -71,6 +89,7 @@ final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelO
             int total = in.readableBytes();
             int frames = Math.max(1, (total + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT);
             ByteBuf out = ctx.alloc().heapBuffer(total + frames * (2 + CipherState.TAG_LENGTH));
+            byte[] scratchOut = SCRATCH_OUT.get();
             do {
                 int n = Math.min(in.readableBytes(), MAX_PLAINTEXT);
                 in.readBytes(scratchOut, 0, n);

@@ -1,12 +1,12 @@
 package io.hivemesh.benchmarks.transport;
 
 import io.hivemesh.api.multiformats.Multiaddr;
+import io.hivemesh.api.net.PerfResult;
 import io.hivemesh.api.peer.PeerId;
 import io.hivemesh.crypto.internal.Standalone;
 import io.hivemesh.transport.internal.Attacks;
 import io.hivemesh.transport.internal.HostConfig;
 import io.hivemesh.transport.internal.Libp2pHost;
-import io.hivemesh.transport.internal.Perf;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -186,8 +186,8 @@ public final class AttackBench {
                 break;
             }
             try {
-                Perf.Result r = honest.perf(node, 0, perfBytes).get(Math.max(5, left / 1_000_000_000L), TimeUnit.SECONDS);
-                last = r.nanos() / 1e9;
+                PerfResult r = honest.perf(node, 0, perfBytes).get(Math.max(5, left / 1_000_000_000L), TimeUnit.SECONDS);
+                last = r.total().toNanos() / 1e9;
                 rates.add(perfBytes / 1048576.0 / last);
             } catch (Exception e) {
                 perfFailures++;

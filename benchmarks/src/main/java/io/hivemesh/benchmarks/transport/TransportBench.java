@@ -31,8 +31,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Transport benchmark harness (not a test): one-stream throughput Java→Java, js→js, Java→js and
  * js→Java with the same sink protocol, libp2p ping round trips (new stream per ping, as js's ping
- * service does) Java→Java and js→js, and the JDK's ChaCha20-Poly1305 speed on one core, all in one
- * run. Prints a Markdown table. Usage (after building, with the js peer installed by the build):
+ * service does) Java→Java and js→js, and the ChaCha20-Poly1305 speed on one core of the JDK and of
+ * Conscrypt (the Noise cipher the host chose is named, and its speed is the one compared), all in one
+ * run. Prints a Markdown table. {@code -Dhivemesh.noise.cipher=jdk} measures the hosts with the JDK's
+ * cipher. Usage (after building, with the js peer installed by the build):
  * {@code java -cp benchmarks/target/benchmarks.jar io.hivemesh.benchmarks.transport.TransportBench [MiB] [pings]}
  */
 public final class TransportBench {
@@ -51,8 +53,13 @@ public final class TransportBench {
         Libp2pHost b = host();
         try (Js j1 = new Js(); Js j2 = new Js()) {
             List<String[]> rows = new ArrayList<>();
-            double cipher = chacha();
-            rows.add(row("ChaCha20-Poly1305 encrypt, JDK, 1 core, 64 KiB messages", cipher, "MiB/s"));
+            String inUse = a.info().get(io.hivemesh.api.net.Host.INFO_CIPHER);
+            double jdk = chacha(null, "ChaCha20-Poly1305");
+            double conscrypt = chacha(org.conscrypt.Conscrypt.newProvider(), "ChaCha20/Poly1305/NoPadding");
+            double cipher = inUse.contains("Conscrypt") ? conscrypt : jdk;
+            rows.add(row("ChaCha20-Poly1305 encrypt, JDK, 1 core, 64 KiB messages", jdk, "MiB/s"));
+            rows.add(row("ChaCha20-Poly1305 encrypt, Conscrypt, 1 core, 64 KiB messages", conscrypt, "MiB/s"));
+            System.out.println("Noise cipher of the hosts: " + inUse);
             // warm-up: the JIT needs a few hundred MiB before Java figures mean anything
             javaSink(a, b, 256L << 20);
             j1.call("transfer", "addr", j2.addr, "protocol", SINK, "bytes", 64 << 20);
@@ -80,8 +87,9 @@ public final class TransportBench {
             for (String[] r : rows) {
                 System.out.println("| " + r[0] + " | " + r[1] + " |");
             }
-            System.out.printf(Locale.ROOT, "%nJava→Java / js→js = %.2f; Java→Java / cipher = %.0f %%; transfer %d MiB, %d pings%n",
-                    jj / ss, 100 * jj / cipher, mib, pings);
+            System.out.printf(Locale.ROOT, "%nJava→Java / js→js = %.2f; Java→Java / cipher in use = %.0f %%;"
+                    + " Java→js / js→js = %.2f; js→Java / js→js = %.2f; transfer %d MiB, %d pings%n",
+                    jj / ss, 100 * jj / cipher, js / ss, sj / ss, mib, pings);
         } finally {
             a.stop();
             b.stop();
@@ -105,8 +113,9 @@ public final class TransportBench {
         return new String[] {what, String.format(Locale.ROOT, "%.2f %s", v, unit)};
     }
 
-    static double chacha() throws Exception {
-        Cipher c = Cipher.getInstance("ChaCha20-Poly1305");
+    /** Encryption MiB/s of {@code transformation} from {@code provider} (null: the JDK's), 3 s on this thread. */
+    static double chacha(java.security.Provider provider, String transformation) throws Exception {
+        Cipher c = provider == null ? Cipher.getInstance(transformation) : Cipher.getInstance(transformation, provider);
         SecretKeySpec key = new SecretKeySpec(new byte[32], "ChaCha20");
         byte[] in = new byte[65519];
         byte[] out = new byte[65535];

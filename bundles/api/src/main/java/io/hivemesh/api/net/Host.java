@@ -4,6 +4,7 @@ import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.peer.PeerId;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,6 +54,27 @@ public interface Host {
 
     /** Measures one round trip with {@code /ipfs/ping/1.0.0}. */
     CompletableFuture<Duration> ping(PeerId peer);
+
+    /**
+     * Runs one libp2p perf exchange ({@code /perf/1.0.0}, libp2p/specs perf/perf.md) with {@code peer}
+     * on a new stream: uploads {@code upload} bytes, then downloads {@code download} bytes. The peer
+     * must serve perf (a switch of its transport configuration, off by default); if it does not, the
+     * future fails with a {@code HivemeshException} saying so.
+     */
+    default CompletableFuture<PerfResult> perf(PeerId peer, long upload, long download) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this host has no perf client"));
+    }
+
+    /** Key of {@link #info()}: the Noise cipher in use, e.g. {@code ChaCha20-Poly1305: Conscrypt 2.5.2, BoringSSL (native)}. */
+    String INFO_CIPHER = "cipher";
+
+    /**
+     * Facts about this host for operators ({@code mesh:id} shows them): keys such as
+     * {@link #INFO_CIPHER}, values human-readable. Empty if the implementation has none.
+     */
+    default Map<String, String> info() {
+        return Map.of();
+    }
 
     /** Closes every connection to {@code peer}. */
     CompletableFuture<Void> disconnect(PeerId peer);

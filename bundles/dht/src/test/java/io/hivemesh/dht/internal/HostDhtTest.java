@@ -67,10 +67,12 @@ class HostDhtTest {
         }
         await(nodes.get(1).bootstrap(List.of(infoOf(hosts.get(0)))));
         await(nodes.get(2).bootstrap(List.of(infoOf(hosts.get(0)))));
-        await(nodes.get(1).bootstrap(List.of(infoOf(hosts.get(0)))));
-        // what the component's upkeep does for connected DHT servers: one FIND_NODE whose reply admits them
+        // what the component does for connected DHT servers once identified: one FIND_NODE whose reply admits them
         assertTrue(await(nodes.get(0).admit(hosts.get(1).peerId())));
         assertTrue(await(nodes.get(0).admit(hosts.get(2).peerId())));
+        // a second round (the component's refresh): node 0 now names each to the other
+        await(nodes.get(1).bootstrap(List.of(infoOf(hosts.get(0)))));
+        await(nodes.get(2).bootstrap(List.of(infoOf(hosts.get(0)))));
     }
 
     @AfterEach

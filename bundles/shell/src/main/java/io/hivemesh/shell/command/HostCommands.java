@@ -17,14 +17,18 @@ final class HostCommands {
     }
 
     static <T> T await(CompletableFuture<T> f, String what) {
+        return await(f, what, 30);
+    }
+
+    static <T> T await(CompletableFuture<T> f, String what, int seconds) {
         try {
-            return f.get(30, TimeUnit.SECONDS);
+            return f.get(seconds, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             throw new IllegalStateException(what + ": " + (c.getMessage() != null ? c.getMessage() : c.toString()), c);
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new IllegalStateException(what + ": no answer within 30 s", e);
+            throw new IllegalStateException(what + ": no answer within " + seconds + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(what + ": interrupted", e);

@@ -5,14 +5,15 @@ import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.net.Host;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** {@code mesh:id}: this node's PeerId, agent version and listen addresses. */
+/** {@code mesh:id}: this node's PeerId, agent version, listen addresses and the transport's facts (its Noise cipher). */
 @Service
-@Command(scope = "mesh", name = "id", description = "Shows this node's PeerId, agent version and listen addresses")
+@Command(scope = "mesh", name = "id", description = "Shows this node's PeerId, agent version, listen addresses and Noise cipher")
 public class NodeIdCommand implements Action {
     static final String NO_IDENTITY = "This node has no identity: the identity service is not running,"
             + " usually because its key file is unreadable or corrupt. The reason is in"
@@ -30,12 +31,15 @@ public class NodeIdCommand implements Action {
         if (identity == null) {
             throw new IllegalStateException(NO_IDENTITY);
         }
-        print(System.out, identity, host == null ? null : host.listenAddresses());
+        print(System.out, identity, host == null ? null : host.listenAddresses(), host == null ? Map.of() : host.info());
         return null;
     }
 
-    /** Renders the command's output; {@code listen} is null when no transport is installed. */
-    static void print(PrintStream out, NodeIdentity identity, List<Multiaddr> listen) {
+    /**
+     * Renders the command's output; {@code listen} is null when no transport is installed; {@code info}
+     * is the host's {@link Host#info()} (its {@value Host#INFO_CIPHER} shown as {@code Cipher}).
+     */
+    static void print(PrintStream out, NodeIdentity identity, List<Multiaddr> listen, Map<String, String> info) {
         out.println("PeerId   " + identity.peerId());
         out.println("Agent    " + identity.agentVersion());
         if (listen == null) {
@@ -49,6 +53,10 @@ public class NodeIdCommand implements Action {
                 out.println(label + address + suffix);
                 label = "         ";
             }
+        }
+        String cipher = info.get(Host.INFO_CIPHER);
+        if (cipher != null) {
+            out.println("Cipher   " + cipher);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NodeIdCommandTest {
@@ -62,10 +63,22 @@ class NodeIdCommandTest {
         assertTrue(render(List.of()).endsWith("Listen   (not listening)\n"));
     }
 
+    @Test
+    void theNoiseCipherIsShownWhenTheHostNamesIt() {
+        String out = render(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/4001")),
+                Map.of("cipher", "ChaCha20-Poly1305: Conscrypt 2.5.2, BoringSSL (native)", "perf", "not served"));
+        assertTrue(out.endsWith("/p2p/" + identity.peerId() + "\nCipher   ChaCha20-Poly1305: Conscrypt 2.5.2, BoringSSL (native)\n"),
+                out);
+    }
+
     private String render(List<Multiaddr> listen) {
+        return render(listen, Map.of());
+    }
+
+    private String render(List<Multiaddr> listen, Map<String, String> info) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        NodeIdCommand.print(out, identity, listen);
+        NodeIdCommand.print(out, identity, listen, info);
         return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
     }
 }

@@ -66,7 +66,7 @@ final class ConnectionUpgrader {
                             (nctx, remote) -> muxer(nctx, false, remote, secured)))));
         }
         p.addLast("upgrade-guard", new UpgradeGuard(upgraded));
-        ch.eventLoop().schedule(() -> {
+        var deadline = ch.eventLoop().schedule(() -> {
             if (!upgraded.isDone()) {
                 upgraded.completeExceptionally(new HivemeshException("connection upgrade with "
                         + ch.remoteAddress() + " took longer than " + timeout));
@@ -74,6 +74,8 @@ final class ConnectionUpgrader {
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         upgraded.whenComplete((c, e) -> {
+            // the timer would keep a closed channel (and its buffers) reachable until it fires
+            deadline.cancel(false);
             if (e != null) {
                 LOG.debug("connection with {} failed before it was secured: {}", ch.remoteAddress(), e.toString());
                 ch.close();

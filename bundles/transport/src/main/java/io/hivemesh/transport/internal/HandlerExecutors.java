@@ -4,7 +4,7 @@ import io.hivemesh.api.net.ProtocolLimits;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One bounded executor per protocol: handler code of that protocol runs there, never on a network
  * event loop, so it may block briefly (files, fsync). New streams are <em>admitted</em> against
  * {@code handlerThreads + handlerQueue} ({@link ProtocolExecutor#tryAdmit}); completions of streams
- * already admitted always run (they are bounded by the streams in flight). Threads are created on
- * demand and end after 30 s idle. Thread-safe.
+ * already admitted always run (they are bounded by the streams in flight). A protocol's threads are
+ * started with its executor (on first use) and handed work through a lock-free queue, so an event
+ * loop never waits to submit. Thread-safe.
  */
 final class HandlerExecutors {
     private final Map<String, ProtocolExecutor> executors = new ConcurrentHashMap<>();
@@ -44,13 +45,15 @@ final class HandlerExecutors {
             this.capacity = limits.handlerThreads() + limits.handlerQueue();
             AtomicInteger n = new AtomicInteger();
             String name = "hivemesh-" + protocol.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-|-$", "");
+            // Lock-free hand-off: event loops submit here, so an offer must never park (BlockHound checks);
+            // the threads are started up front so that no submission has to take the pool's lock to add one.
             this.pool = new ThreadPoolExecutor(limits.handlerThreads(), limits.handlerThreads(), 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
+                    new LinkedTransferQueue<>(), r -> {
                         Thread t = new Thread(r, name + "-" + n.incrementAndGet());
                         t.setDaemon(true);
                         return t;
                     });
-            pool.allowCoreThreadTimeOut(true);
+            pool.prestartAllCoreThreads();
         }
 
         /**

@@ -10,6 +10,7 @@ import io.hivemesh.api.net.ConnectionEvents;
 import io.hivemesh.api.net.Host;
 import io.hivemesh.api.net.MessageStream;
 import io.hivemesh.api.net.PeerStore;
+import io.hivemesh.api.net.PerfResult;
 import io.hivemesh.api.net.ProtocolHandler;
 import io.hivemesh.api.net.ProtocolLimits;
 import io.hivemesh.api.net.RequestHandler;
@@ -20,6 +21,7 @@ import io.hivemesh.api.peer.PeerId;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -36,12 +38,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -90,11 +93,12 @@ public final class Libp2pHost implements Host {
     public Libp2pHost(NodeIdentity identity, HostConfig config) {
         this.identity = identity;
         this.config = config;
+        NoiseCiphers.chosen(); // chosen and logged once per JVM, at the first host's start
         this.group = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("hivemesh-transport", true));
         this.dialThread = Executors.newSingleThreadScheduledExecutor(daemon("hivemesh-dialer"));
-        this.eventThreads = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                daemon("hivemesh-events"));
-        eventThreads.allowCoreThreadTimeOut(true);
+        this.eventThreads = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedTransferQueue<>(), daemon("hivemesh-events"));
+        eventThreads.prestartAllCoreThreads();
         this.peerStore = new PeerBook(java.util.Optional.ofNullable(config.peerBook()), PeerBook.DEFAULT_MAX_PEERS,
                 System::currentTimeMillis, System::nanoTime);
         this.resources = new ResourceScopes(config.limits());
@@ -113,7 +117,7 @@ public final class Libp2pHost implements Host {
         router.addBuiltin(IdentifyMessages.PUSH_PROTOCOL, identify::servePush);
         router.addBuiltin(PING, Libp2pHost::servePing);
         if (config.perf()) {
-            router.addBuiltin(Perf.PROTOCOL, Perf::serve);
+            router.addBuiltin(Perf.PROTOCOL, Perf::serve, Perf.LIMITS);
         }
     }
 
@@ -140,6 +144,9 @@ public final class Libp2pHost implements Host {
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // fairness: at most 4 socket reads per connection per event-loop turn, so one peer
+                    // flooding tiny frames delays the others' pings by less
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(4))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -542,8 +549,33 @@ public final class Libp2pHost implements Host {
      * Runs one libp2p perf exchange with {@code peer}: uploads {@code upload} bytes and downloads
      * {@code download} bytes on one stream (for benchmarks and diagnostics; the peer must serve perf).
      */
-    public CompletableFuture<Perf.Result> perf(PeerId peer, long upload, long download) {
-        return newStream(peer, List.of(Perf.PROTOCOL)).thenCompose(s -> Perf.run(s, upload, download));
+    @Override
+    public CompletableFuture<PerfResult> perf(PeerId peer, long upload, long download) {
+        CompletableFuture<PerfResult> out = new CompletableFuture<>();
+        newStream(peer, List.of(Perf.PROTOCOL)).thenCompose(s -> Perf.run(s, upload, download))
+                .whenComplete((r, e) -> {
+                    Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                            ? e.getCause() : e;
+                    if (c == null) {
+                        out.complete(r);
+                    } else if (c instanceof Multistream.NotSupportedException) {
+                        out.completeExceptionally(new HivemeshException(peer + " does not serve " + Perf.PROTOCOL
+                                + ": set perf = true in etc/" + TransportComponent.PID + ".cfg on that node", c));
+                    } else {
+                        out.completeExceptionally(c);
+                    }
+                });
+        return out;
+    }
+
+    /** {@value Host#INFO_CIPHER}: the Noise cipher of this JVM; {@code perf}: whether perf is served. */
+    @Override
+    public Map<String, String> info() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(INFO_CIPHER, NoiseCiphers.chosen().summary());
+        m.put("perf", config.perf() ? "served (" + Perf.PROTOCOL + ", 1 stream per peer, "
+                + (Perf.MAX_BYTES >> 20) + " MiB per request)" : "not served");
+        return m;
     }
 
     @Override

@@ -183,7 +183,7 @@ final class Multistream {
             }
             next++;
             if (next == proposals.size()) {
-                throw new ProtocolViolationException("multistream: remote supports none of " + proposals);
+                throw new NotSupportedException(proposals);
             }
             writeMessage(out, proposals.get(next));
             return null;
@@ -238,5 +238,14 @@ final class Multistream {
     static String printable(String s) {
         String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
         return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    /** The remote answered {@code na} to every proposal: it serves none of them (the stream is still usable). */
+    static final class NotSupportedException extends ProtocolViolationException {
+        private static final long serialVersionUID = 1L;
+
+        NotSupportedException(List<String> proposals) {
+            super("multistream: remote supports none of " + proposals);
+        }
     }
 }

@@ -13,7 +13,9 @@ import java.util.function.BiConsumer;
  * The Noise XX handshake on a channel (libp2p/specs noise/README.md): frames are u16be length
  * prefixed. On success it replaces itself with a {@link NoiseTransportCodec} and reports the
  * verified remote; on any failure (malformed, bad signature, PeerId mismatch) the exception closes
- * the channel. Input buffers are owned by the decoder's cumulation.
+ * the channel, and no later byte is read (Netty decodes what is buffered once more as the channel
+ * closes: without this a failed handshake could still complete and report a remote). Input buffers
+ * are owned by the decoder's cumulation.
  */
 final class NoiseHandler extends ByteToMessageDecoder {
     private final NoiseHandshake handshake;
@@ -23,6 +25,7 @@ final class NoiseHandler extends ByteToMessageDecoder {
     private final BiConsumer<ChannelHandlerContext, NoisePayloads.Remote> onSecured;
     private NoisePayloads.Remote remote;
     private boolean started;
+    private boolean failed;
 
     NoiseHandler(boolean initiator, NodeIdentity identity, List<String> muxers, PeerId expectedRemote,
             SecureRandom random, BiConsumer<ChannelHandlerContext, NoisePayloads.Remote> onSecured) {
@@ -62,6 +65,20 @@ final class NoiseHandler extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            step(ctx, in);
+        } catch (RuntimeException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void step(ChannelHandlerContext ctx, ByteBuf in) {
         while (!handshake.complete() && in.readableBytes() >= 2) {
             int length = in.getUnsignedShort(in.readerIndex());
             if (in.readableBytes() < 2 + length) {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.net.SocketAddress;
 import java.util.List;
 
@@ -12,7 +13,10 @@ import java.util.List;
  * Noise transport messages after the handshake: each is u16be(length) ‖ ChaCha20-Poly1305
  * ciphertext of at most 65535 bytes (so at most {@value #MAX_PLAINTEXT} plaintext bytes). Inbound
  * frames are decrypted into new heap buffers passed on (the next handler releases them); outbound
- * buffers are split, encrypted, and released here. A frame failing decryption closes the channel.
+ * buffers are split, encrypted, and released here. A frame failing decryption closes the channel,
+ * and nothing after it is decrypted any more (not even what Netty decodes again as the channel
+ * closes: the receive nonce has moved past the bad frame, so the frames after it would otherwise
+ * still authenticate, and a forged frame would silently delete one from the stream).
  */
 final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelOutboundHandler {
     static final String NAME = "noise";
@@ -21,8 +25,26 @@ final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelO
 
     private final CipherState sender;
     private final CipherState receiver;
-    private final byte[] scratchIn = new byte[MAX_FRAME];
-    private final byte[] scratchOut = new byte[MAX_PLAINTEXT];
+    /**
+     * Scratch arrays per thread, not per connection (128 KiB each otherwise: a flood of short-lived
+     * connections made the heap grow by ~140 KiB per recently closed one). Each is used only between
+     * a copy and the cipher call that consumes it, with no callback in between, so the channels of
+     * one event loop can share them.
+     */
+    private static final FastThreadLocal<byte[]> SCRATCH_IN = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[MAX_FRAME];
+        }
+    };
+    private static final FastThreadLocal<byte[]> SCRATCH_OUT = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[MAX_PLAINTEXT];
+        }
+    };
+    /** A frame failed decryption: everything after it is discarded. */
+    private boolean failed;
 
     NoiseTransportCodec(CipherState sender, CipherState receiver) {
         this.sender = sender;
@@ -31,12 +53,17 @@ final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelO
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (in.readableBytes() >= 2) {
             int length = in.getUnsignedShort(in.readerIndex());
             if (in.readableBytes() < 2 + length) {
                 return;
             }
             in.skipBytes(2);
+            byte[] scratchIn = SCRATCH_IN.get();
             in.readBytes(scratchIn, 0, length);
             ByteBuf plain = ctx.alloc().heapBuffer(Math.max(0, length - CipherState.TAG_LENGTH));
             try {
@@ -44,6 +71,8 @@ final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelO
                 plain.writerIndex(n);
             } catch (RuntimeException e) {
                 plain.release();
+                failed = true;
+                in.skipBytes(in.readableBytes());
                 throw e;
             }
             out.add(plain);
@@ -60,6 +89,7 @@ final class NoiseTransportCodec extends ByteToMessageDecoder implements ChannelO
             int total = in.readableBytes();
             int frames = Math.max(1, (total + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT);
             ByteBuf out = ctx.alloc().heapBuffer(total + frames * (2 + CipherState.TAG_LENGTH));
+            byte[] scratchOut = SCRATCH_OUT.get();
             do {
                 int n = Math.min(in.readableBytes(), MAX_PLAINTEXT);
                 in.readBytes(scratchOut, 0, n);

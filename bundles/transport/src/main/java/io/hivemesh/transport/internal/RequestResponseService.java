@@ -113,7 +113,12 @@ final class RequestResponseService implements RequestResponse {
                 s.reset();
             }
             if (turn.isDone() && !turn.isCompletedExceptionally()) {
-                lane.leave();
+                // the turn ends with the stream (its slot in the protocol's per-peer stream limit), not the answer
+                if (s instanceof FramedStream fs) {
+                    fs.raw().gone.whenComplete((x, y) -> lane.leave());
+                } else {
+                    lane.leave();
+                }
             } else {
                 turn.cancel(false);
             }

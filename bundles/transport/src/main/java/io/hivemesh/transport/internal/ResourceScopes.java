@@ -388,7 +388,8 @@ public final class ResourceScopes implements ResourceManager {
          * Reserves {@code bytes} of buffer memory for this stream (charged to the stream, its
          * connection, peer, protocol once negotiated, and the system).
          *
-         * @return false (and nothing charged) if any of those limits would be exceeded
+         * @return false (and nothing charged) if any of those limits would be exceeded; true without
+         *     charging anything once the stream is closed (its last bytes are being read)
          */
         public boolean tryReserve(long bytes) {
             if (bytes <= 0) {
@@ -396,7 +397,9 @@ public final class ResourceScopes implements ResourceManager {
             }
             synchronized (lock) {
                 if (closed) {
-                    return false;
+                    // the stream is done: nothing more can arrive, and what is being assembled from the
+                    // bytes it already delivered was charged while they were buffered
+                    return true;
                 }
                 for (Scope s : chain()) {
                     if (s != null && s.memory + bytes > s.limits.memory()) {

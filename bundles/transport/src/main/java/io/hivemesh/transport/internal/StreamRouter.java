@@ -36,7 +36,7 @@ final class StreamRouter {
         Object owner();
     }
 
-    private record Builtin(Consumer<Stream> handler) implements Entry {
+    private record Builtin(Consumer<Stream> handler, ProtocolLimits limits) implements Entry {
         @Override
         public Object owner() {
             return handler;
@@ -80,7 +80,12 @@ final class StreamRouter {
 
     /** Serves a byte-stream protocol of the transport itself (runs inline: must never block). */
     void addBuiltin(String protocol, Consumer<Stream> handler) {
-        served.put(protocol, new Builtin(handler));
+        served.put(protocol, new Builtin(handler, null));
+    }
+
+    /** A built-in byte-stream protocol with its own limits (streams per peer and in all), capped by the configuration. */
+    void addBuiltin(String protocol, Consumer<Stream> handler, ProtocolLimits limits) {
+        served.put(protocol, new Builtin(handler, resources.protocolLimits(limits)));
     }
 
     void add(String protocol, ProtocolHandler handler, ProtocolLimits limits) {
@@ -113,6 +118,9 @@ final class StreamRouter {
         }
         if (e instanceof Requests r) {
             return r.limits();
+        }
+        if (e instanceof Builtin b && b.limits() != null) {
+            return b.limits();
         }
         return resources.protocolLimits(ProtocolLimits.defaults());
     }

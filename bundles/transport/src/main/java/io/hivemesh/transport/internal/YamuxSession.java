@@ -417,8 +417,10 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
 
     private void applyFlags(YamuxStream s, int flags) {
         if ((flags & YamuxFrame.FLAG_RST) != 0) {
-            s.markReset("reset by the remote", false);
-            remove(s);
+            s.markReset("reset by the remote", false, true);
+            if (s.finished()) {
+                remove(s);
+            }
             return;
         }
         if ((flags & YamuxFrame.FLAG_FIN) != 0) {
@@ -505,6 +507,9 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
 
     void resetLocally(YamuxStream s, String reason, boolean timeout) {
         if (s.reset) {
+            // reset by the remote with bytes still unread: drop them and the stream now
+            s.discardUnread();
+            remove(s);
             return;
         }
         if (channel.isActive()) {
@@ -515,9 +520,15 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
         remove(s);
     }
 
+    /** Event loop: a stream whose last unread bytes were just read, after both sides closed. */
+    void removeFinished(YamuxStream s) {
+        remove(s);
+    }
+
     private void remove(YamuxStream s) {
         if (streams.remove(s.id, s)) {
             s.scope.close();
+            s.gone.complete(null);
         }
     }
 
@@ -588,6 +599,7 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
         for (YamuxStream s : new ArrayList<>(streams.values())) {
             s.markReset(closeReason, false);
             s.scope.close();
+            s.gone.complete(null);
         }
         streams.clear();
         for (CompletableFuture<Long> p : new ArrayList<>(pings.values())) {

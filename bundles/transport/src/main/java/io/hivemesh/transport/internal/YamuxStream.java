@@ -48,6 +48,9 @@ final class YamuxStream implements Stream {
     long idleTimeoutNanos;
     long lastActivityNanos;
 
+    /** Completes once the stream is gone from its session (both sides closed, reset, or the connection lost). */
+    final CompletableFuture<Void> gone = new CompletableFuture<>();
+
     record PendingWrite(ByteBuffer data, CompletableFuture<Void> done, boolean fin) {
     }
 
@@ -119,9 +122,11 @@ final class YamuxStream implements Stream {
         if (f == null) {
             return;
         }
-        if (reset) {
+        boolean unread = !inbound.isEmpty() || (pushedBack != null && pushedBack.hasRemaining());
+        if (reset && !unread) {
             pendingRead = null;
             f.completeExceptionally(failure());
+            session.removeFinished(this);
             return;
         }
         if (pushedBack != null && pushedBack.hasRemaining()) {
@@ -136,11 +141,16 @@ final class YamuxStream implements Stream {
         if (next != null) {
             pendingRead = null;
             lastActivityNanos = session.nanoTime();
-            session.consumed(this, next.remaining());
+            if (!reset) {
+                session.consumed(this, next.remaining());
+            }
             f.complete(Optional.of(next));
         } else if (remoteClosed) {
             pendingRead = null;
             f.complete(Optional.empty());
+        }
+        if (finished()) {
+            session.removeFinished(this);
         }
     }
 
@@ -209,16 +219,26 @@ final class YamuxStream implements Stream {
         });
     }
 
-    /** Event loop: marks the stream reset and fails everything pending. */
+    /** Event loop: marks the stream reset and fails everything pending; what was received is dropped. */
     void markReset(String reason, boolean timeout) {
+        markReset(reason, timeout, false);
+    }
+
+    /**
+     * Event loop: marks the stream reset and fails pending writes. With {@code keepUnread} (a reset
+     * by the remote) the bytes it sent before its RST stay readable, then reads fail (js-libp2p
+     * resets right after its last reply); otherwise they are dropped at once.
+     */
+    void markReset(String reason, boolean timeout, boolean keepUnread) {
         if (reset) {
             return;
         }
         reset = true;
         resetByTimeout = timeout;
         resetReason = "stream " + id + " (" + protocol + ") with " + session.remotePeer() + ": " + reason;
-        inbound.clear();
-        pushedBack = null;
+        if (!keepUnread) {
+            discardUnread();
+        }
         PendingWrite w;
         while ((w = outbound.poll()) != null) {
             w.done.completeExceptionally(failure());
@@ -226,12 +246,20 @@ final class YamuxStream implements Stream {
         deliver();
     }
 
+    /** Event loop: drops the bytes received and not read. */
+    void discardUnread() {
+        inbound.clear();
+        pushedBack = null;
+    }
+
     private StreamResetException failure() {
         return resetByTimeout ? new StreamTimeoutException(resetReason) : new StreamResetException(resetReason);
     }
 
+    /** Done: reset, or both sides closed and every byte received was read (unread bytes stay charged). */
     boolean finished() {
-        return reset || (remoteClosed && finSent);
+        boolean drained = inbound.isEmpty() && (pushedBack == null || !pushedBack.hasRemaining());
+        return drained && (reset || (remoteClosed && finSent));
     }
 
     @Override

@@ -45,12 +45,32 @@ final class Attacker implements AutoCloseable {
 
     /** Connects to {@code target} from {@code from} and completes the handshake (yamux chosen in Noise). */
     static Attacker connect(Libp2pHost target, InetAddress from) throws Exception {
+        return connect(target, from, 0);
+    }
+
+    /**
+     * As {@link #connect(Libp2pHost, InetAddress)}, with a socket receive buffer of {@code receiveBuffer}
+     * bytes (0: the system's), so that a peer that stops reading fills the node's send path quickly.
+     */
+    static Attacker connect(Libp2pHost target, InetAddress from, int receiveBuffer) throws Exception {
+        int port = HostAddresses.toSocketAddress(target.listenAddresses().get(0)).getPort();
+        return connect(new InetSocketAddress("127.0.0.1", port), target.peerId(), from, receiveBuffer);
+    }
+
+    /** Connects to the node {@code target} listening at {@code at} (e.g. another process) from {@code from}. */
+    static Attacker connect(InetSocketAddress at, PeerId target, InetAddress from) throws Exception {
+        return connect(at, target, from, 0);
+    }
+
+    static Attacker connect(InetSocketAddress at, PeerId target, InetAddress from, int receiveBuffer) throws Exception {
         TestIdentity me = new TestIdentity();
         CompletableFuture<ChannelHandlerContext> secured = new CompletableFuture<>();
         ConcurrentLinkedQueue<YamuxFrame> received = new ConcurrentLinkedQueue<>();
-        int port = HostAddresses.toSocketAddress(target.listenAddresses().get(0)).getPort();
-        InetSocketAddress at = new InetSocketAddress("127.0.0.1", port);
-        Channel ch = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap();
+        if (receiveBuffer > 0) {
+            bootstrap.option(io.netty.channel.ChannelOption.SO_RCVBUF, receiveBuffer);
+        }
+        Channel ch = bootstrap.group(GROUP).channel(NioSocketChannel.class)
                 .localAddress(new InetSocketAddress(from, 0))
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -58,7 +78,7 @@ final class Attacker implements AutoCloseable {
                         c.pipeline().addLast(new MultistreamHandler(new Multistream.Initiator(List.of("/noise")),
                                 (ctx, p) -> { }));
                         c.pipeline().addLast("noise-handshake", new NoiseHandler(true, me, List.of(Libp2pHost.YAMUX),
-                                target.peerId(), new SecureRandom(), (nctx, remote) -> {
+                                target, new SecureRandom(), (nctx, remote) -> {
                                     nctx.pipeline().addAfter(NoiseTransportCodec.NAME, "frames",
                                             new YamuxFrameDecoder(new YamuxFrameDecoder.Credit() {
                                                 @Override

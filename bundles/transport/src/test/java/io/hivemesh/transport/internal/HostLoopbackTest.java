@@ -109,11 +109,42 @@ class HostLoopbackTest {
     }
 
     @Test
+    void requestResponseCarriesMessagesOfEverySizeIntact() throws Exception {
+        String proto = "/hivemesh/test/rr/1.0.0";
+        b.addRequestHandler(proto, (from, req) -> {
+            byte[] resp = new byte[req.length + 1];
+            System.arraycopy(req, 0, resp, 1, req.length);
+            resp[0] = 42;
+            return CompletableFuture.completedFuture(resp);
+        }, io.hivemesh.api.net.ProtocolLimits.defaults());
+        a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
+        Random r = new Random(7);
+        List<CompletableFuture<Void>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            byte[] req = new byte[i < 5 ? i : r.nextInt(600_000)];
+            r.nextBytes(req);
+            calls.add(a.requestResponse().request(b.peerId(), List.of(proto), req, Duration.ofSeconds(30))
+                    .thenAccept(resp -> {
+                        assertEquals(req.length + 1, resp.length);
+                        assertEquals(42, resp[0]);
+                        assertArrayEquals(req, java.util.Arrays.copyOfRange(resp, 1, resp.length));
+                    }));
+        }
+        for (CompletableFuture<Void> c : calls) {
+            c.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void perfProtocolMovesTheRequestedBytesBothWays() throws Exception {
         a.connect(addrOf(b)).get(10, TimeUnit.SECONDS);
-        Perf.Result r = a.perf(b.peerId(), 3 * 1024 * 1024 + 5, 5 * 1024 * 1024 + 7).get(30, TimeUnit.SECONDS);
+        io.hivemesh.api.net.PerfResult r = a.perf(b.peerId(), 3 * 1024 * 1024 + 5, 5 * 1024 * 1024 + 7)
+                .get(30, TimeUnit.SECONDS);
+        assertEquals(3 * 1024 * 1024 + 5, r.uploaded());
         assertEquals(5 * 1024 * 1024 + 7, r.downloaded());
-        assertTrue(r.nanos() > 0);
+        assertTrue(r.upload().toNanos() > 0 && r.download().toNanos() > 0, r.toString());
+        assertTrue(r.total().compareTo(r.upload().plus(r.download())) >= 0, r.toString());
+        assertTrue(r.uploadMiBps() > 0 && r.downloadMiBps() > 0, r.toString());
     }
 
     @Test

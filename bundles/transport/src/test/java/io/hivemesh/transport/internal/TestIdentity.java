@@ -10,8 +10,23 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /** A throwaway Ed25519 identity for tests (the real one lives in bundles/crypto). */
 public final class TestIdentity implements NodeIdentity {
-    private final Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(new SecureRandom());
-    private final PublicKey publicKey = new PublicKey(KeyType.ED25519, key.generatePublicKey().getEncoded());
+    private final Ed25519PrivateKeyParameters key;
+    private final PublicKey publicKey;
+
+    /** A fresh random identity. */
+    public TestIdentity() {
+        this(new Ed25519PrivateKeyParameters(new SecureRandom()));
+    }
+
+    /** A fixed identity from a 32-byte Ed25519 private key (reproducible handshakes, fuzz seeds). */
+    public TestIdentity(byte[] privateKey) {
+        this(new Ed25519PrivateKeyParameters(privateKey, 0));
+    }
+
+    private TestIdentity(Ed25519PrivateKeyParameters key) {
+        this.key = key;
+        this.publicKey = new PublicKey(KeyType.ED25519, key.generatePublicKey().getEncoded());
+    }
 
     @Override
     public PeerId peerId() {

@@ -61,20 +61,16 @@ public interface Host {
      * must serve perf (a switch of its transport configuration, off by default); if it does not, the
      * future fails with a {@code HivemeshException} saying so.
      */
-    default CompletableFuture<PerfResult> perf(PeerId peer, long upload, long download) {
-        return CompletableFuture.failedFuture(new UnsupportedOperationException("this host has no perf client"));
-    }
+    CompletableFuture<PerfResult> perf(PeerId peer, long upload, long download);
 
     /** Key of {@link #info()}: the Noise cipher in use, e.g. {@code ChaCha20-Poly1305: Conscrypt 2.5.2, BoringSSL (native)}. */
     String INFO_CIPHER = "cipher";
 
     /**
      * Facts about this host for operators ({@code mesh:id} shows them): keys such as
-     * {@link #INFO_CIPHER}, values human-readable. Empty if the implementation has none.
+     * {@link #INFO_CIPHER}, values human-readable.
      */
-    default Map<String, String> info() {
-        return Map.of();
-    }
+    Map<String, String> info();
 
     /** Closes every connection to {@code peer}. */
     CompletableFuture<Void> disconnect(PeerId peer);

@@ -12,9 +12,7 @@ import com.google.protobuf.ByteString;
 import io.hivemesh.api.crypto.NodeIdentity;
 import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.net.AddressSource;
-import io.hivemesh.api.peer.KeyType;
 import io.hivemesh.api.peer.PeerId;
-import io.hivemesh.api.peer.PublicKey;
 import io.hivemesh.transport.internal.proto.Libp2pProto.Envelope;
 import io.hivemesh.transport.internal.proto.Libp2pProto.PeerRecord;
 import java.io.IOException;
@@ -25,8 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,41 +43,6 @@ class PeerRecordsTest {
         }
     }
 
-    /** A deterministic Ed25519 identity (RFC 8032 signatures are deterministic too). */
-    static final class SeededIdentity implements NodeIdentity {
-        private final Ed25519PrivateKeyParameters key;
-        private final PublicKey publicKey;
-
-        SeededIdentity(byte seedByte) {
-            byte[] seed = new byte[32];
-            Arrays.fill(seed, seedByte);
-            key = new Ed25519PrivateKeyParameters(seed, 0);
-            publicKey = new PublicKey(KeyType.ED25519, key.generatePublicKey().getEncoded());
-        }
-
-        @Override
-        public PeerId peerId() {
-            return PeerId.fromPublicKey(publicKey);
-        }
-
-        @Override
-        public PublicKey publicKey() {
-            return publicKey;
-        }
-
-        @Override
-        public byte[] sign(byte[] message) {
-            Ed25519Signer s = new Ed25519Signer();
-            s.init(true, key);
-            s.update(message, 0, message.length);
-            return s.generateSignature();
-        }
-
-        @Override
-        public String agentVersion() {
-            return "hivemesh/test";
-        }
-    }
 
     private static List<Multiaddr> jsAddresses() {
         List<Multiaddr> out = new ArrayList<>();
@@ -133,7 +94,9 @@ class PeerRecordsTest {
 
     @Test
     void ourRecordIsByteForByteWhatJsProducesForTheSameKeyAndContent() {
-        NodeIdentity id = new SeededIdentity((byte) 7);
+        byte[] seed = new byte[32];
+        Arrays.fill(seed, (byte) 7);
+        NodeIdentity id = new TestIdentity(seed);
         assertEquals(JS_PEER, id.peerId());
         long seq = Long.parseLong(VECTOR.get("seq").asText());
         byte[] ours = new PeerRecords(id, () -> seq).signedRecord(jsAddresses());

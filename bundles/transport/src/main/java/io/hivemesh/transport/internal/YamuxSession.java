@@ -42,6 +42,14 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
     static final int MAX_DATA_FRAME = 256 * 1024;
     /** Control bytes held back while unwritable before this side stops reading. */
     static final int CONTROL_CAP = 64 * 1024;
+    /**
+     * Data frames per sample of the tiny-frame check: a peer whose data frames average fewer than
+     * {@value #MIN_AVERAGE_DATA_FRAME} bytes over this many is flooding headers (each costs this node
+     * a frame's worth of work for a byte of data) and loses its connection. Honest traffic never comes
+     * close: the smallest libp2p messages (multistream, ping) are tens of bytes.
+     */
+    static final int TINY_FRAME_SAMPLE = 65_536;
+    static final int MIN_AVERAGE_DATA_FRAME = 8;
     private static final Logger LOG = LoggerFactory.getLogger(YamuxSession.class);
 
     /**
@@ -79,6 +87,8 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
     private YamuxStream bodyStream;
     private int bodyFlags;
     private long bodyLeft;
+    private int sampleFrames;
+    private long sampleBytes;
     private volatile long rttNanos;
     private volatile long lastActivityNanos;
     private volatile long lastPingNanos;
@@ -346,6 +356,15 @@ final class YamuxSession extends ChannelInboundHandlerAdapter implements YamuxFr
             }
         }
         if (f.type() == YamuxFrame.TYPE_DATA && f.length() > 0) {
+            sampleBytes += f.length();
+            if (++sampleFrames == TINY_FRAME_SAMPLE) {
+                if (sampleBytes < (long) MIN_AVERAGE_DATA_FRAME * TINY_FRAME_SAMPLE) {
+                    throw violation(TINY_FRAME_SAMPLE + " data frames averaging " + sampleBytes / TINY_FRAME_SAMPLE
+                            + " bytes (fewer than " + MIN_AVERAGE_DATA_FRAME + "): a flood of tiny frames");
+                }
+                sampleFrames = 0;
+                sampleBytes = 0;
+            }
             if (s != null && !s.reset) {
                 s.receiveWindow.onReceived(f.length());
             }

@@ -180,6 +180,34 @@ class YamuxTest {
     }
 
     @Test
+    void aSampleOfTinyDataFramesClosesTheConnectionAndFramesOfEightBytesDoNot() throws Exception {
+        open(1);
+        open(3);
+        sent();
+        ByteBuf eight = Unpooled.buffer();
+        for (int i = 0; i < YamuxSession.TINY_FRAME_SAMPLE; i++) {
+            YamuxFrame.writeHeader(eight, YamuxFrame.TYPE_DATA, 0, 1 + 2 * (i % 2), YamuxSession.MIN_AVERAGE_DATA_FRAME);
+            eight.writeZero(YamuxSession.MIN_AVERAGE_DATA_FRAME);
+            if (i % 16_384 == 16_383) {
+                ch.writeInbound(eight);
+                eight = Unpooled.buffer();
+                accepted.get(0).read().get();
+                accepted.get(1).read().get();
+            }
+        }
+        ch.writeInbound(eight);
+        assertTrue(ch.isOpen(), "frames of the minimum average size are fine");
+        ByteBuf tiny = Unpooled.buffer();
+        for (int i = 0; i < YamuxSession.TINY_FRAME_SAMPLE; i++) {
+            YamuxFrame.writeHeader(tiny, YamuxFrame.TYPE_DATA, 0, 1, 1);
+            tiny.writeByte(i);
+        }
+        ch.writeInbound(tiny);
+        assertFalse(ch.isOpen(), "a sample of one-byte frames is a flood");
+        assertTrue(session.failure().getMessage().contains("tiny frames"), session.failure().getMessage());
+    }
+
+    @Test
     void aSlowReaderNeverLetsUnreadBytesExceedTheWindow() throws Exception {
         open(1);
         sent();

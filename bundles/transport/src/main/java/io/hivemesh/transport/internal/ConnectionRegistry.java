@@ -60,10 +60,6 @@ final class ConnectionRegistry {
         return byPeer.getOrDefault(peer, List.of());
     }
 
-    boolean connected(PeerId peer) {
-        return byPeer.containsKey(peer);
-    }
-
     List<Connection> all() {
         List<Connection> out = new ArrayList<>();
         byPeer.values().forEach(out::addAll);
@@ -74,13 +70,5 @@ final class ConnectionRegistry {
         List<HostConnection> out = new ArrayList<>();
         byPeer.values().forEach(out::addAll);
         return out;
-    }
-
-    int count() {
-        int n = 0;
-        for (List<HostConnection> l : byPeer.values()) {
-            n += l.size();
-        }
-        return n;
     }
 }

@@ -94,9 +94,5 @@ final class HandlerExecutors {
         String protocol() {
             return protocol;
         }
-
-        int admitted() {
-            return admitted.get();
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.hivemesh.transport.internal;
 import io.hivemesh.api.HivemeshException;
 import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.multiformats.MultiaddrProtocol;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -81,9 +80,5 @@ final class HostAddresses {
             LOG.warn("cannot list network interfaces: {}", e.getMessage());
         }
         return new ArrayList<>(out);
-    }
-
-    static boolean isIpv4(InetAddress a) {
-        return a instanceof Inet4Address;
     }
 }

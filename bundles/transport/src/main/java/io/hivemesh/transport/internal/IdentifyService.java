@@ -7,7 +7,6 @@ import io.hivemesh.api.net.ConnectionEvent;
 import io.hivemesh.api.net.Stream;
 import io.hivemesh.api.peer.PeerId;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -136,9 +135,5 @@ final class IdentifyService {
     /** The agent version {@code peer} announced, if any. */
     String agentVersion(PeerId peer) {
         return peerStore.agentVersion(peer).orElse(null);
-    }
-
-    static Duration timeout() {
-        return Duration.ofSeconds(TIMEOUT_S);
     }
 }

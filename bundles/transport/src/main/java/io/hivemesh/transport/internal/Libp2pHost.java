@@ -290,10 +290,6 @@ public final class Libp2pHost implements Host {
         return connections.all();
     }
 
-    int connectionCount() {
-        return connections.count();
-    }
-
     public RequestResponse requestResponse() {
         return requests;
     }

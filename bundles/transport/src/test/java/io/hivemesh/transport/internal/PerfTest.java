@@ -54,7 +54,8 @@ class PerfTest {
         hosts(true);
         Stream s = a.newStream(b.peerId(), List.of(Perf.PROTOCOL)).get(10, TimeUnit.SECONDS);
         s.write(ByteBuffer.allocate(8).putLong(Perf.MAX_BYTES + 1).flip()).get(10, TimeUnit.SECONDS);
-        s.closeWrite().get(10, TimeUnit.SECONDS);
+        // the server may already have reset the stream: then the half-close fails, which is fine here
+        s.closeWrite().handle((v, e) -> null).get(10, TimeUnit.SECONDS);
         // the server resets instead of sending: the read fails (or ends) without a byte of payload
         long got = readAll(s);
         assertEquals(0, got);

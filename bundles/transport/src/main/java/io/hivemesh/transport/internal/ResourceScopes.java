@@ -401,13 +401,14 @@ public final class ResourceScopes implements ResourceManager {
                     // bytes it already delivered was charged while they were buffered
                     return true;
                 }
-                for (Scope s : chain()) {
+                Scope[] chain = chain();
+                for (Scope s : chain) {
                     if (s != null && s.memory + bytes > s.limits.memory()) {
                         lastRefusal = s.name + ": memory " + s.memory + " + " + bytes + " over " + s.limits.memory();
                         return false;
                     }
                 }
-                for (Scope s : chain()) {
+                for (Scope s : chain) {
                     if (s != null) {
                         s.memory += bytes;
                     }

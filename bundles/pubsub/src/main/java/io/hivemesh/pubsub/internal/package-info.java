@@ -1,0 +1,2 @@
+/** The gossipsub implementation (private to the bundle). */
+package io.hivemesh.pubsub.internal;

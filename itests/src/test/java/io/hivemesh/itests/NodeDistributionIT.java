@@ -61,7 +61,7 @@ public class NodeDistributionIT extends KarafTestSupport {
                 .filter(b -> b.getSymbolicName().startsWith("io.hivemesh."))
                 .collect(Collectors.toList());
         List<String> names = ours.stream().map(Bundle::getSymbolicName).sorted().collect(Collectors.toList());
-        assertEquals(List.of("io.hivemesh.api", "io.hivemesh.crypto", "io.hivemesh.dht", "io.hivemesh.runtime",
+        assertEquals(List.of("io.hivemesh.api", "io.hivemesh.crypto", "io.hivemesh.dht", "io.hivemesh.discovery", "io.hivemesh.pubsub", "io.hivemesh.runtime",
                 "io.hivemesh.runtime-podman", "io.hivemesh.shell", "io.hivemesh.transport"), names);
         for (Bundle b : ours) {
             assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());

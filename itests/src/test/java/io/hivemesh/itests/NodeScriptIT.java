@@ -7,15 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,20 +21,15 @@ import org.junit.jupiter.api.Test;
  * and ports; a node's PeerId survives a full restart.
  */
 class NodeScriptIT {
-    private static final Path ROOT = Path.of(System.getProperty("hivemesh.root", "..")).toAbsolutePath().normalize();
-    private static final Path SCRIPT = ROOT.resolve("scripts/hivemesh-node");
     private static final Path NODES = Path.of("target/nodes").toAbsolutePath();
     /** A port range of its own, apart from the defaults a developer's nodes use (-Dhivemesh.it.portBase). */
     private static final int PORT_BASE = Integer.getInteger("hivemesh.it.portBase", 24000);
-    private static final Pattern PEER_ID = Pattern.compile("(?m)^PeerId\\s+(12D3KooW\\S+)\\s*$");
-
-    record Result(int exit, String out) {
-    }
+    private static final NodeScript SCRIPT = new NodeScript(NODES, PORT_BASE);
 
     @BeforeAll
     static void startThreeNodes() throws Exception {
         for (int n = 1; n <= 3; n++) {
-            Result r = node("start", n);
+            NodeScript.Result r = node("start", n);
             assertEquals(0, r.exit(), "start node " + n + ": " + r.out());
         }
     }
@@ -68,10 +58,10 @@ class NodeScriptIT {
     @Test
     void peerIdIsUnchangedAfterARestartWithTheSameDataDirectory() throws Exception {
         String before = peerId(2);
-        Result stop = node("stop", 2);
+        NodeScript.Result stop = node("stop", 2);
         assertEquals(0, stop.exit(), stop.out());
         assertEquals("stopped", node("status", 2).out().trim());
-        Result start = node("start", 2);
+        NodeScript.Result start = node("start", 2);
         assertEquals(0, start.exit(), start.out());
         assertEquals(before, peerId(2));
         assertNotEquals(before, peerId(1));
@@ -81,32 +71,28 @@ class NodeScriptIT {
     void nodesDialPingListAndDisconnectEachOtherOverLibp2p() throws Exception {
         String peer3 = peerId(3);
         String addr3 = "/ip4/127.0.0.1/tcp/" + (PORT_BASE + 10 * 3 + 4) + "/p2p/" + peer3;
-        Result dial = node("exec", 1, "mesh:dial " + addr3);
+        NodeScript.Result dial = node("exec", 1, "mesh:dial " + addr3);
         assertEquals(0, dial.exit(), dial.out());
         assertTrue(dial.out().contains("Connected to " + peer3), dial.out());
-        Result ping = node("exec", 1, "mesh:ping -c 2 " + peer3);
+        NodeScript.Result ping = node("exec", 1, "mesh:ping -c 2 " + peer3);
         assertEquals(0, ping.exit(), ping.out());
         assertTrue(Pattern.compile("ping 2 " + peer3 + ": [0-9.]+ ms").matcher(ping.out()).find(), ping.out());
-        Result peers = node("exec", 3, "mesh:peers");
+        NodeScript.Result peers = node("exec", 3, "mesh:peers");
         assertTrue(peers.out().contains(peerId(1)), "node 3 lists node 1: " + peers.out());
-        Result bye = node("exec", 1, "mesh:disconnect " + peer3);
+        NodeScript.Result bye = node("exec", 1, "mesh:disconnect " + peer3);
         assertEquals(0, bye.exit(), bye.out());
         assertTrue(bye.out().contains("Closed 1 connection(s)"), bye.out());
     }
 
     @Test
     void anUnknownCommandFailsWithTheShellsError() throws Exception {
-        Result r = node("exec", 1, "mesh:no-such-command");
+        NodeScript.Result r = node("exec", 1, "mesh:no-such-command");
         assertNotEquals(0, r.exit(), r.out());
         assertTrue(r.out().contains("not found"), r.out());
     }
 
     private static String peerId(int n) throws Exception {
-        Result r = node("exec", n, "mesh:id");
-        assertEquals(0, r.exit(), r.out());
-        Matcher m = PEER_ID.matcher(r.out());
-        assertTrue(m.find(), "mesh:id on node " + n + " prints a PeerId: " + r.out());
-        return m.group(1);
+        return SCRIPT.peerId(n);
     }
 
     private static boolean listening(int port) {
@@ -118,21 +104,7 @@ class NodeScriptIT {
         }
     }
 
-    static Result node(String command, int n, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(SCRIPT.toString(), command, Integer.toString(n)));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("HIVEMESH_DIST", System.getProperty("hivemesh.distribution"));
-        env.put("HIVEMESH_NODES", NODES.toString());
-        env.put("HIVEMESH_PORT_BASE", Integer.toString(PORT_BASE));
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("hivemesh-node " + cmd + " timed out: " + out);
-        }
-        return new Result(p.exitValue(), out);
+    static NodeScript.Result node(String command, int n, String... args) throws Exception {
+        return SCRIPT.run(command, n, args);
     }
 }

@@ -289,4 +289,18 @@ class ControlTest {
         assertTrue(r.delivered.isEmpty());
         assertEquals(List.of(PeerScoring.Rejection.IGNORED), r.scoring.rejections);
     }
+
+    @Test
+    void aRemovedPeerLeavesMeshTopicsAndScoring() {
+        Node x = peer(PeerState.MESHSUB_12);
+        r.router.removePeer(x.id);
+        assertTrue(r.router.mesh(T).isEmpty());
+        assertTrue(r.router.peers(T).isEmpty());
+        assertTrue(r.router.peers().isEmpty());
+        assertTrue(r.scoring.calls.contains("prune " + x.id + " " + T));
+        assertEquals("removePeer " + x.id, r.scoring.calls.get(r.scoring.calls.size() - 1));
+        assertTrue(r.events.contains(new io.hivemesh.api.pubsub.PubSubEvent.PeerLeft(x.id)));
+        net.inject(x, r, Rpcs.subscribe("late"));
+        assertTrue(r.router.peers("late").isEmpty(), "RPCs from unknown peers are ignored");
+    }
 }

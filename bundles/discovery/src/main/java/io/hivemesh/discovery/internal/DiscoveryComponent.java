@@ -7,7 +7,6 @@ import io.hivemesh.api.discovery.DiscoveredPeer;
 import io.hivemesh.api.discovery.Discovery;
 import io.hivemesh.api.discovery.DiscoverySource;
 import io.hivemesh.api.multiformats.Multiaddr;
-import io.hivemesh.api.net.ConnectionEvent;
 import io.hivemesh.api.net.ConnectionEvents;
 import io.hivemesh.api.net.Host;
 import io.hivemesh.api.peer.PeerId;
@@ -135,9 +134,9 @@ public final class DiscoveryComponent implements Discovery, ConnectionManager {
                 p -> host.peerStore().protocols(p).contains(this.config.dht_protocol()) ? this.config.dht_peer_value() : 0);
         this.bootstrapper = new Bootstrapper(host, resolver(config), timer);
         this.service = new DiscoveryService(host, new DiscoveredPeers(config.max_discovered()), trimmer, bootstrapper,
-                settings(config), Clock.systemUTC(), System::nanoTime);
+                settings(config), Clock.systemUTC(), System::nanoTime, timer);
         this.walk = new RandomWalk(routing::get, service::report, new SecureRandom());
-        this.subscription = events.subscribe(this::onEvent);
+        this.subscription = events.subscribe(service::onEvent);
         apply(config);
     }
 
@@ -165,16 +164,6 @@ public final class DiscoveryComponent implements Discovery, ConnectionManager {
         Duration timeout = Duration.ofMillis(c.dns_timeout_ms());
         return new DnsaddrResolver(name -> new DnsClient(DnsClient.server(c.dns_server()), timeout).txt(name),
                 c.dnsaddr_max_depth(), c.dnsaddr_max_results());
-    }
-
-    private void onEvent(ConnectionEvent e) {
-        if (e instanceof ConnectionEvent.Connected c) {
-            trimmer.connected(c.connection());
-            service.report(c.peer(), List.of(c.connection().remoteAddress()), DiscoverySource.CONNECTION);
-        } else if (e instanceof ConnectionEvent.Disconnected d) {
-            trimmer.disconnected(d.peer());
-            timer.execute(this::tick);
-        }
     }
 
     private void tick() {

@@ -16,6 +16,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import io.hivemesh.api.net.ConnectionEvent;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -48,12 +50,14 @@ public final class DiscoveryService implements Discovery {
     private final PeerDialer dialer;
     private final Clock clock;
     private final LongSupplier nanos;
+    private final Executor upkeep;
     private volatile Settings settings;
     private long lastBootstrap;
     private boolean bootstrapped;
 
     public DiscoveryService(Host host, DiscoveredPeers peers, ConnectionTrimmer trimmer, Bootstrapper bootstrapper,
-            Settings settings, Clock clock, LongSupplier nanos) {
+            Settings settings, Clock clock, LongSupplier nanos, Executor upkeep) {
+        this.upkeep = upkeep;
         this.host = host;
         this.peers = peers;
         this.trimmer = trimmer;
@@ -143,6 +147,27 @@ public final class DiscoveryService implements Discovery {
             }
         }
         return out;
+    }
+
+    /**
+     * Follows the host's connection events: a new connection starts its grace period and is listed
+     * (source {@link DiscoverySource#CONNECTION} unless found otherwise before); after a disconnect the
+     * peer's tags go and an upkeep {@link #tick()} runs on the upkeep executor (redialing below low water).
+     */
+    public void onEvent(ConnectionEvent e) {
+        if (e instanceof ConnectionEvent.Connected c) {
+            trimmer.connected(c.connection());
+            report(c.peer(), List.of(c.connection().remoteAddress()), DiscoverySource.CONNECTION);
+        } else if (e instanceof ConnectionEvent.Disconnected d) {
+            trimmer.disconnected(d.peer());
+            upkeep.execute(() -> {
+                try {
+                    tick();
+                } catch (RuntimeException x) {
+                    LOG.warn("discovery upkeep failed: {}", x.toString());
+                }
+            });
+        }
     }
 
     /**

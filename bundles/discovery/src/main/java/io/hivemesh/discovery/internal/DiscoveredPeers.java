@@ -15,7 +15,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The bounded set of peers discovery found: per peer the first source and time, the last time any
+ * The bounded set of peers discovery found: per peer the first source and time (a
+ * {@link DiscoverySource#CONNECTION} entry takes the source of the first discovery report after it:
+ * the connection event of a dial can overtake the report of what found the peer), the last time any
  * source reported it, and up to {@link #MAX_ADDRESSES} addresses (newest kept). Full, it forgets the
  * least recently reported unconnected peer; if every peer is connected, the new one is not kept.
  * Thread-safe.
@@ -26,7 +28,7 @@ public final class DiscoveredPeers {
     private final Map<PeerId, Entry> entries = new HashMap<>();
 
     private static final class Entry {
-        final DiscoverySource source;
+        DiscoverySource source;
         final Instant firstSeen;
         Instant lastSeen;
         final LinkedHashSet<Multiaddr> addresses = new LinkedHashSet<>();
@@ -62,6 +64,9 @@ public final class DiscoveredPeers {
             entries.put(peer, e);
         }
         e.lastSeen = now;
+        if (e.source == DiscoverySource.CONNECTION && source != DiscoverySource.CONNECTION) {
+            e.source = source; // the connection event of a dial may come before the report of what found it
+        }
         for (Multiaddr a : addresses) {
             e.addresses.remove(a);
             e.addresses.add(a);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import io.hivemesh.api.net.ConnectionEvent;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -160,13 +161,17 @@ public final class DiscoveryService implements Discovery {
             report(c.peer(), List.of(c.connection().remoteAddress()), DiscoverySource.CONNECTION);
         } else if (e instanceof ConnectionEvent.Disconnected d) {
             trimmer.disconnected(d.peer());
-            upkeep.execute(() -> {
-                try {
-                    tick();
-                } catch (RuntimeException x) {
-                    LOG.warn("discovery upkeep failed: {}", x.toString());
-                }
-            });
+            try {
+                upkeep.execute(() -> {
+                    try {
+                        tick();
+                    } catch (RuntimeException x) {
+                        LOG.warn("discovery upkeep failed: {}", x.toString());
+                    }
+                });
+            } catch (RejectedExecutionException stopping) {
+                LOG.debug("discovery is stopping: no upkeep after {} disconnected", d.peer());
+            }
         }
     }
 

@@ -66,9 +66,8 @@ class BootstrapTest {
         DiscoveryService d = discovery(node, List.of(Hosts.full(boot)), noDns());
         d.tick(); // what the component's first tick does at activation
         await("the node connects to its bootstrap peer", () -> connected(node).contains(boot.peerId()));
-        DiscoveredPeer p = d.peers().stream().filter(x -> x.peer().equals(boot.peerId())).findFirst().orElseThrow();
-        assertEquals(DiscoverySource.BOOTSTRAP, p.source());
-        assertTrue(p.connected());
+        await("discovery lists it as found by bootstrap, connected", () -> d.peers().stream()
+                .anyMatch(x -> x.peer().equals(boot.peerId()) && x.source() == DiscoverySource.BOOTSTRAP && x.connected()));
         // the bootstrap peer drops us: the Disconnected event runs an upkeep tick, below low water it redials
         Connection first = node.connections().stream().filter(c -> c.remotePeer().equals(boot.peerId())).findFirst().orElseThrow();
         boot.disconnect(node.peerId()).get(30, TimeUnit.SECONDS);
@@ -114,7 +113,7 @@ class BootstrapTest {
         assertTrue(node.peerStore().addresses(other.peerId()).contains(addr));
         DiscoveredPeer p = d.peers().get(0);
         assertEquals(other.peerId(), p.peer());
-        assertEquals(DiscoverySource.PEER_EXCHANGE, p.source());
+        assertEquals(DiscoverySource.PEER_EXCHANGE, p.source(), "reported before the dial, so never CONNECTION");
         assertEquals(List.of(addr), p.addresses());
         d.report(node.peerId(), List.of(addr), DiscoverySource.PEER_EXCHANGE);
         assertEquals(1, d.peers().size(), "this node itself is never listed");

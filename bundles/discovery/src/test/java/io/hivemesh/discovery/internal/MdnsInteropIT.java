@@ -97,6 +97,30 @@ class MdnsInteropIT {
     }
 
     @Test
+    void hostileNeighboursAreSurvivedAndResponsesRateLimited() throws Exception {
+        try (NetNs.Child java = java("java", NS, "/ip4/127.0.0.1/tcp/0")) {
+            String javaPeer = peerOf(java.await("ready", l -> l.startsWith("ready "), 60));
+            String java2 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            try (NetNs.Child probe = new NetNs.Child("probe", NS, Path.of("."),
+                    List.of(java2, "-cp", cp, MdnsProbeMain.class.getName(), javaPeer, "40", "3000"))) {
+                String line = probe.await("the probe's count", l -> l.startsWith("responses "), 90);
+                String[] f = line.split(" ");
+                int responses = Integer.parseInt(f[1]);
+                long elapsed = Long.parseLong(f[3]);
+                // answered despite the junk; at most one multicast response per second however many queries
+                assertTrue(responses >= 1, line);
+                assertTrue(responses <= elapsed / MdnsService.MIN_RESPONSE_GAP_MS + 2, line);
+            }
+            // still alive and answering: a new Java node finds it and connects
+            try (NetNs.Child other = java("java-2", NS, "/ip4/127.0.0.1/tcp/0")) {
+                other.await("discovers the probed node", l -> l.startsWith("discovered " + javaPeer), 60);
+                other.await("connects to it", l -> l.startsWith("connected " + javaPeer), 60);
+            }
+        }
+    }
+
+    @Test
     void acrossAVethJsLoopbackAddressesAreIgnored() throws Exception {
         try (NetNs.Child js = js(NS_B, "/ip4/0.0.0.0/tcp/0"); NetNs.Child java = java("java", NS_A, "/ip4/0.0.0.0/tcp/0")) {
             String jsPeer = JSON.readTree(jsEvent(js, "ready", null)).get("peer").asText();

@@ -94,6 +94,32 @@ class DnsCodecTest {
     }
 
     @Test
+    void responsesCarryAndYieldAtMost32Addresses() {
+        List<Multiaddr> many = new java.util.ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            many.add(Multiaddr.parse("/ip4/10.0.0.1/tcp/" + i));
+        }
+        DnsMessage ours = DnsCodec.decode(MdnsCodec.response("abc", PEER, many));
+        assertEquals(MdnsCodec.MAX_ADDRESSES, ours.additionals().size());
+        List<String> strings = new java.util.ArrayList<>();
+        many.forEach(a -> strings.add("dnsaddr=" + a + "/p2p/" + PEER));
+        DnsMessage theirs = new DnsMessage(0, 0x8400, List.of(), List.of(ResourceRecord.ptr(MdnsCodec.SERVICE, 1, 1, "x")),
+                List.of(), List.of(ResourceRecord.txt("x", 1, 1, strings)));
+        assertEquals(MdnsCodec.MAX_ADDRESSES, MdnsCodec.readResponse(theirs).orElseThrow().addresses().size());
+    }
+
+    @Test
+    void addressesOfAnotherPeerInOneResponseAreDropped() {
+        PeerId other = new TestIdentity().peerId();
+        DnsMessage m = new DnsMessage(0, 0x8400, List.of(), List.of(ResourceRecord.ptr(MdnsCodec.SERVICE, 1, 1, "x")), List.of(),
+                List.of(ResourceRecord.txt("x", 1, 1, List.of("dnsaddr=/ip4/10.0.0.1/tcp/1/p2p/" + PEER,
+                        "dnsaddr=/ip4/10.0.0.9/tcp/9/p2p/" + other, "dnsaddr=/ip4/10.0.0.1/tcp/2/ipfs/" + PEER))));
+        MdnsCodec.Announcement a = MdnsCodec.readResponse(m).orElseThrow();
+        assertEquals(PEER, a.peer());
+        assertEquals(List.of(Multiaddr.parse("/ip4/10.0.0.1/tcp/1"), Multiaddr.parse("/ip4/10.0.0.1/tcp/2")), a.addresses());
+    }
+
+    @Test
     void responsesWithoutServicePtrOrDnsaddrAreIgnored() {
         DnsMessage noPtr = new DnsMessage(0, 0x8400, List.of(), List.of(),
                 List.of(), List.of(ResourceRecord.txt("x", 1, 1, List.of("dnsaddr=/ip4/1.2.3.4/tcp/1/p2p/" + PEER))));

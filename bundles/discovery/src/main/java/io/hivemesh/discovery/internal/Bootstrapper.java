@@ -18,7 +18,8 @@ import java.util.function.BiConsumer;
 /**
  * One bootstrap round: resolves each configured address ({@code /dnsaddr/} through the
  * {@link DnsaddrResolver}, blocking, on the given executor), dials every resulting address at once
- * (at most {@link #MAX_DIALS} per round) and reports each as connected ({@code <peer> at <address>})
+ * (at most {@link #MAX_DIALS} per round; an address naming a peer already connected is not dialed
+ * again) and reports each as connected ({@code <peer> at <address>})
  * or failed ({@code <address>: <error>}). The round completes when every dial ended; the host bounds
  * each dial, and the whole round is bounded by {@link #ROUND_TIMEOUT_S}.
  */
@@ -78,7 +79,11 @@ public final class Bootstrapper {
             BiConsumer<PeerId, Multiaddr> onConnected) {
         CompletableFuture<Connection> f;
         try {
-            f = host.connect(target);
+            PeerId named = target.peerIdHash().map(PeerId::fromMultihash).orElse(null);
+            Connection existing = named == null ? null : host.connections().stream()
+                    .filter(c -> c.remotePeer().equals(named) && c.isOpen()).findFirst().orElse(null);
+            // a peer already connected is not dialed again (the host would open a second connection)
+            f = existing != null ? CompletableFuture.completedFuture(existing) : host.connect(target);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }

@@ -86,6 +86,10 @@ class BootstrapTest {
         assertEquals(List.of(boot.peerId() + " at " + Hosts.full(boot)), r.connected());
         assertEquals(1, r.failed().size());
         assertTrue(r.failed().get(0).startsWith(dead + ": "), r.failed().get(0));
+        // a second round finds the peer connected and does not open another connection to it
+        BootstrapResult again = d.bootstrap().get(60, TimeUnit.SECONDS);
+        assertEquals(r.connected(), again.connected());
+        assertEquals(1, node.connections().stream().filter(c -> c.remotePeer().equals(boot.peerId())).count());
     }
 
     @Test

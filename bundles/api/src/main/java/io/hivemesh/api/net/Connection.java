@@ -23,6 +23,15 @@ public interface Connection {
     /** Opens a stream on this connection, negotiating the first protocol the remote supports. */
     CompletableFuture<Stream> newStream(List<String> protocols);
 
+    /**
+     * The streams open on this connection now, both directions, including ones still negotiating
+     * their protocol (the connection manager never trims a connection with a transfer in progress).
+     * An implementation that does not count streams returns 0.
+     */
+    default int openStreams() {
+        return 0;
+    }
+
     /** Whether the connection is still open. */
     boolean isOpen();
 

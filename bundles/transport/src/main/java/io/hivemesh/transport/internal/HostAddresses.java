@@ -58,12 +58,17 @@ final class HostAddresses {
         return Multiaddr.parse("/" + family + "/" + host + "/tcp/" + s.getPort());
     }
 
-    /** A wildcard listen address becomes one address per local interface address of its family. */
-    static List<Multiaddr> expand(InetSocketAddress actual) {
-        InetAddress a = actual.getAddress();
-        if (!a.isAnyLocalAddress()) {
+    /**
+     * A wildcard listen address becomes one address per local interface address of the family that
+     * was asked for ({@code requested}): a dual-stack JVM reports a bound {@code 0.0.0.0} as {@code ::},
+     * which would otherwise announce IPv6 addresses only.
+     */
+    static List<Multiaddr> expand(InetSocketAddress actual, InetAddress requested) {
+        InetAddress bound = actual.getAddress();
+        if (!bound.isAnyLocalAddress()) {
             return List.of(toMultiaddr(actual));
         }
+        InetAddress a = requested.isAnyLocalAddress() ? requested : bound;
         Set<Multiaddr> out = new LinkedHashSet<>();
         try {
             for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {

@@ -2,6 +2,7 @@ package io.hivemesh.transport.internal;
 
 import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.net.Connection;
+import io.hivemesh.api.net.ScopeUsage;
 import io.hivemesh.api.net.Stream;
 import io.hivemesh.api.peer.PeerId;
 import io.netty.channel.Channel;
@@ -58,6 +59,13 @@ final class HostConnection implements Connection {
     CompletableFuture<YamuxStream> openRaw(List<String> protocols) {
         return session.openStream().thenCompose(s -> StreamNegotiation.run(s, new Multistream.Initiator(protocols))
                 .thenApply(p -> s));
+    }
+
+    /** Counted by the connection's resource scope (thread-safe; the yamux stream map is the event loop's). */
+    @Override
+    public int openStreams() {
+        ScopeUsage u = scope.usage();
+        return u.inboundStreams() + u.outboundStreams();
     }
 
     @Override

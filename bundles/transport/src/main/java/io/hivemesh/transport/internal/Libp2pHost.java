@@ -162,7 +162,7 @@ public final class Libp2pHost implements Host {
             }
             servers.add(server);
             InetSocketAddress actual = (InetSocketAddress) server.localAddress();
-            bound.addAll(HostAddresses.expand(actual));
+            bound.addAll(HostAddresses.expand(actual, socket.getAddress()));
             LOG.info("libp2p host {} listening on {}", identity.peerId(), listen.toString().replaceFirst(
                     "/tcp/0$", "/tcp/" + actual.getPort()));
         }

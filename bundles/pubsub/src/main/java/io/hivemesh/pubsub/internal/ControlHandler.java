@@ -23,6 +23,8 @@ import java.util.Set;
  * and per-heartbeat limits). Router thread only.
  */
 final class ControlHandler {
+    /** Longest message id kept from an IDONTWANT (longer ones cannot be ids of ours: RSA PUBKEY_SEQNO ids are ~300 bytes). */
+    static final int MAX_KEPT_ID_BYTES = 1024;
     /** Longest backoff honoured from a PRUNE (longer ones are capped): one day. */
     private static final long MAX_BACKOFF_SECONDS = 86_400;
 
@@ -59,7 +61,9 @@ final class ControlHandler {
                 return;
             }
             peer.dontWantsThisHeartbeat++;
-            peer.dontWant.put(MessageId.of(id), expiry);
+            if (id.size() <= MAX_KEPT_ID_BYTES) {
+                peer.dontWant.put(MessageId.of(id), expiry);
+            }
         }
     }
 
@@ -123,7 +127,7 @@ final class ControlHandler {
             if (pr.hasBackoff() && pr.getBackoff() < 0) {
                 seconds = MAX_BACKOFF_SECONDS; // uint64 beyond Long.MAX_VALUE
             }
-            o.backoffs.set(topic, p, o.clock.getAsLong() + seconds * 1000 + o.settings.heartbeatInterval().toMillis());
+            o.backoffs.set(topic, p, o.clock.getAsLong() + seconds * 1000);
         }
         if (pr.getPeersCount() > 0 && o.score(p) >= o.settings.thresholds().acceptPx()) {
             for (PeerInfo info : pr.getPeersList()) {

@@ -100,6 +100,49 @@ class GossipJsInteropIT {
     }
 
     @Test
+    void jsDefaultMessageIdsWorkWithPubkeySeqno() throws Exception {
+        // js's own default id function (PublicKey protobuf ‖ seqno) against Java's PUBKEY_SEQNO
+        JsGossipPeer js = track(new JsGossipPeer(Map.of("msgId", "pubkey-seqno")));
+        JavaNode j = track(new JavaNode(GossipSettings.defaults().toBuilder()
+                .messageIdFunction(MessageIdFunction.PUBKEY_SEQNO).emitSelf(false).build()));
+        js.subscribe(TOPIC);
+        j.subscribe(TOPIC);
+        j.connect(js.peerId, js.address());
+        awaitMesh(js, j, TOPIC);
+        PublishResult r = j.pubsub.publish(TOPIC, utf8("keyed id")).get(WAIT_S, TimeUnit.SECONDS);
+        byte[] id = r.messageId();
+        assertEquals(44, id.length, "PublicKey protobuf (36 bytes for Ed25519) ‖ 8-byte seqno");
+        Waits.until("js delivers the Java message", WAIT_S, () -> js.texts(TOPIC).contains("keyed id"));
+        assertEquals(HexFormat.of().formatHex(id), js.messages(TOPIC).get(0).get("id").asText());
+        js.publish(TOPIC, "keyed from js");
+        PubSubMessage m = j.awaitMessage(TOPIC, "keyed from js", WAIT_S);
+        assertEquals(44, m.id().length);
+        assertTrue(HexFormat.of().formatHex(m.id()).startsWith("08011220"), "the id starts with the key protobuf");
+    }
+
+    @Test
+    void unsubscribingLeavesTheOtherSidesMesh() throws Exception {
+        JsGossipPeer js = track(new JsGossipPeer());
+        JavaNode j = track(new JavaNode());
+        js.subscribe(TOPIC);
+        js.subscribe("other");
+        j.subscribe(TOPIC);
+        j.subscribe("other");
+        j.connect(js.peerId, js.address());
+        awaitMesh(js, j, TOPIC);
+        awaitMesh(js, j, "other");
+
+        js.unsubscribe(TOPIC);
+        Waits.until("Java drops js from the topic's subscribers and mesh", WAIT_S,
+                () -> !j.pubsub.peers(TOPIC).contains(js.peerId) && !j.pubsub.mesh(TOPIC).contains(js.peerId));
+        j.unsubscribe("other");
+        Waits.until("js drops the Java node from the other topic's subscribers and mesh", WAIT_S,
+                () -> !js.subscribers("other").contains(j.peerId().toString()) && !js.mesh("other").contains(j.peerId().toString()));
+        assertTrue(j.pubsub.peers().contains(js.peerId), "still pubsub peers");
+        assertFalse(j.pubsub.topics().contains("other"));
+    }
+
+    @Test
     void aJsMessageReachesEveryNodeOfAJavaLine() throws Exception {
         JsGossipPeer js = track(new JsGossipPeer());
         JavaNode j1 = track(new JavaNode());

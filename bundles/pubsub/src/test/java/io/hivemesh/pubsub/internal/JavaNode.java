@@ -78,6 +78,11 @@ final class JavaNode implements AutoCloseable {
         delivered.put(topic, new ArrayList<>());
     }
 
+    /** Closes this node's subscription to {@code topic} (the node leaves it: the only subscription). */
+    synchronized void unsubscribe(String topic) {
+        subscriptions.remove(topic).close();
+    }
+
     /** Registers a validator on {@code topic} that rejects messages whose data starts with {@code prefix}. */
     void rejectDataStartingWith(String topic, String prefix) {
         pubsub.addValidator(topic, (from, m) -> CompletableFuture.completedFuture(
@@ -89,6 +94,9 @@ final class JavaNode implements AutoCloseable {
     synchronized List<PubSubMessage> messages(String topic) {
         Subscription s = subscriptions.get(topic);
         List<PubSubMessage> got = delivered.get(topic);
+        if (s == null) {
+            return List.copyOf(got);
+        }
         for (Optional<PubSubMessage> m = s.poll(); m.isPresent(); m = s.poll()) {
             got.add(m.get());
         }

@@ -450,10 +450,14 @@ public final class HostGossipNetwork implements GossipNetwork {
         try {
             routerExecutor.execute(task);
         } catch (RejectedExecutionException e) {
-            if (orReset != null) {
-                orReset.reset();
-            }
             LOG.debug("pubsub: router executor refused a network task (stopping?)");
+            if (orReset != null) {
+                try {
+                    orReset.reset();
+                } catch (RuntimeException stopping) {
+                    LOG.debug("pubsub: reset of a refused stream failed (the host is stopping): {}", stopping.toString());
+                }
+            }
         }
     }
 

@@ -304,8 +304,8 @@ public final class HostGossipNetwork implements GossipNetwork {
     private void malformedFrame(GossipPeer p, MessageStream s, String why) {
         malformed.incrementAndGet();
         LOG.debug("pubsub: {} sent a bad frame on {}, stream reset: {}", p.id, s.protocol(), why);
+        inbound.malformed(p.id, why); // while the router still knows the peer
         streamGone(p, s, why);
-        inbound.malformed(p.id, why);
     }
 
     /** Writes the next queued frame unless one is in flight. */

@@ -207,8 +207,11 @@ class HostPubSubTest {
         Stream garbage = get(raw.newStream(a.id(), List.of(HostGossipNetwork.MESHSUB_V12)));
         get(garbage.write(ByteBuffer.wrap(new byte[] {3, 0x0A, 100, 1})));
         assertResetByRemote(garbage);
-        assertTrue(await(() -> a.pubsub.networkStats().malformedFrames() >= 1, WAIT), "counted");
-        assertFalse(a.pubsub.peers().contains(raw.peerId()), "the hostile peer is not a pubsub peer");
+        assertTrue(await(() -> a.pubsub.networkStats().malformedFrames() >= 2, WAIT), "both counted");
+        assertTrue(await(() -> !a.pubsub.peers().contains(raw.peerId()), WAIT), "the hostile peer is not a pubsub peer");
+        assertTrue(a.pubsub.score(raw.peerId()) < 0, "penalised: " + a.pubsub.score(raw.peerId()));
+        assertTrue(a.host.connections().stream().anyMatch(c -> c.remotePeer().equals(raw.peerId())),
+                "the connection stays (only the streams were reset)");
 
         // a still works with b
         get(a.pubsub.publish(TOPIC, b("still fine")));
@@ -223,6 +226,68 @@ class HostPubSubTest {
             throw new AssertionError("stream ended cleanly instead of being reset");
         });
         assertInstanceOf(StreamResetException.class, e.getCause());
+    }
+
+    @Test
+    void aDisconnectRemovesThePeerAndAReconnectBringsItBack() throws Exception {
+        PubSubTestNode a = node();
+        PubSubTestNode b = node();
+        a.pubsub.subscribe(TOPIC);
+        Subscription sb = b.pubsub.subscribe(TOPIC);
+        a.connect(b);
+        assertTrue(await(() -> a.pubsub.peers(TOPIC).contains(b.id()) && b.pubsub.peers(TOPIC).contains(a.id()), WAIT));
+        get(a.host.disconnect(b.id()));
+        assertTrue(await(() -> a.pubsub.peers().isEmpty() && b.pubsub.peers().isEmpty(), WAIT),
+                "both forgot the other: a " + a.pubsub.peers() + ", b " + b.pubsub.peers());
+        assertTrue(a.pubsub.mesh(TOPIC).isEmpty());
+
+        b.connect(a); // the other direction this time: streams open again once identified
+        assertTrue(await(() -> a.pubsub.peers(TOPIC).contains(b.id()) && b.pubsub.peers(TOPIC).contains(a.id()), WAIT));
+        get(a.pubsub.publish(TOPIC, b("again")));
+        assertEquals("again", text(sb.take(WAIT).orElseThrow()));
+    }
+
+    @Test
+    void aPeerThatStopsReadingFillsOnlyItsOwnQueue() throws Exception {
+        // small per-peer queues: 4 RPCs, 64 KiB (frames up to 64 KiB)
+        PubSubTestNode a = PubSubTestNode.start(PubSubTestNode.fastSettings(), new HostGossipNetwork.Settings(65_536, 4, 65_536, 3));
+        closing.add(a);
+        PubSubTestNode b = node();
+        Subscription sb = b.pubsub.subscribe(TOPIC);
+        a.pubsub.subscribe(TOPIC);
+        a.connect(b);
+        // a peer that subscribes and then never reads what a sends it (its yamux window fills)
+        Libp2pHost stalled = rawHost();
+        List<MessageStream> held = new CopyOnWriteArrayList<>();
+        stalled.addHandler(HostGossipNetwork.MESHSUB_V12, held::add, HostGossipNetwork.limits(65_536));
+        stalled.connect(a.address()).get(10, TimeUnit.SECONDS);
+        MessageStream toA = get(stalled.newMessageStream(a.id(), List.of(HostGossipNetwork.MESHSUB_V12)));
+        get(toA.write(ByteBuffer.wrap(subscribeRpc(TOPIC).toByteArray())));
+        assertTrue(await(() -> a.pubsub.peers(TOPIC).containsAll(List.of(b.id(), stalled.peerId())) && !held.isEmpty(), WAIT),
+                "both peers subscribed, a's stream to the stalled peer open");
+
+        byte[] payload = new byte[10_000];
+        for (int i = 0; i < 400 && a.pubsub.networkStats().sendRefused() == 0; i++) {
+            get(a.pubsub.publish(TOPIC, payload));
+        }
+        assertTrue(a.pubsub.networkStats().sendRefused() > 0, "the stalled peer's queue overflowed");
+        // a keeps serving b: a later message arrives (b's own queue may have dropped some meanwhile)
+        boolean arrived = false;
+        for (int k = 0; k < 20 && !arrived; k++) {
+            get(a.pubsub.publish(TOPIC, b("after " + k)));
+            arrived = await(() -> sb.poll().map(m -> text(m).startsWith("after ")).orElse(false)
+                    || drainFindsAfter(sb), Duration.ofSeconds(3));
+        }
+        assertTrue(arrived, "b still gets a's messages");
+    }
+
+    private static boolean drainFindsAfter(Subscription s) {
+        for (Optional<PubSubMessage> m = s.poll(); m.isPresent(); m = s.poll()) {
+            if (text(m.get()).startsWith("after ")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -33,11 +33,20 @@ public final class PubSubTestNode implements AutoCloseable {
         return start(fastSettings());
     }
 
+    /** A node with the product's defaults for network bounds and scoring ({@link PeerScore}). */
     public static PubSubTestNode start(GossipSettings settings) {
+        return start(settings, null);
+    }
+
+    /** A node with its own network bounds (null: the defaults), scoring as the product's default. */
+    public static PubSubTestNode start(GossipSettings settings, HostGossipNetwork.Settings network) {
         TestIdentity id = new TestIdentity();
         Libp2pHost h = new Libp2pHost(id, HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
         h.start();
-        PubSubService s = new PubSubService(h, h.events(), new TestIdentitySigning(id), settings);
+        PubSubService s = network == null
+                ? new PubSubService(h, h.events(), new TestIdentitySigning(id), settings)
+                : new PubSubService(h, h.events(), new TestIdentitySigning(id), settings, network,
+                        new PeerScore(ScoreParams.defaults(), settings.seenTtl(), System::currentTimeMillis));
         s.start();
         for (String p : HostGossipNetwork.PROTOCOLS) {
             h.addHandler(p, s.handler(), HostGossipNetwork.limits(settings.maxRpcBytes()));

@@ -123,7 +123,7 @@ final class ControlHandler {
             if (pr.hasBackoff() && pr.getBackoff() < 0) {
                 seconds = MAX_BACKOFF_SECONDS; // uint64 beyond Long.MAX_VALUE
             }
-            o.backoffs.set(topic, p, o.clock.getAsLong() + seconds * 1000 + o.settings.heartbeatInterval().toMillis());
+            o.backoffs.set(topic, p, o.clock.getAsLong() + seconds * 1000);
         }
         if (pr.getPeersCount() > 0 && o.score(p) >= o.settings.thresholds().acceptPx()) {
             for (PeerInfo info : pr.getPeersList()) {

@@ -304,8 +304,8 @@ public final class HostGossipNetwork implements GossipNetwork {
     private void malformedFrame(GossipPeer p, MessageStream s, String why) {
         malformed.incrementAndGet();
         LOG.debug("pubsub: {} sent a bad frame on {}, stream reset: {}", p.id, s.protocol(), why);
+        inbound.malformed(p.id, why); // while the router still knows the peer
         streamGone(p, s, why);
-        inbound.malformed(p.id, why);
     }
 
     /** Writes the next queued frame unless one is in flight. */
@@ -450,10 +450,14 @@ public final class HostGossipNetwork implements GossipNetwork {
         try {
             routerExecutor.execute(task);
         } catch (RejectedExecutionException e) {
-            if (orReset != null) {
-                orReset.reset();
-            }
             LOG.debug("pubsub: router executor refused a network task (stopping?)");
+            if (orReset != null) {
+                try {
+                    orReset.reset();
+                } catch (RuntimeException stopping) {
+                    LOG.debug("pubsub: reset of a refused stream failed (the host is stopping): {}", stopping.toString());
+                }
+            }
         }
     }
 

@@ -36,7 +36,7 @@ final class Overlay {
     final Map<String, Set<PeerId>> mesh = new LinkedHashMap<>();
     final Map<String, Set<PeerId>> fanout = new LinkedHashMap<>();
     final Map<String, Long> fanoutLastPublished = new HashMap<>();
-    final Backoffs backoffs = new Backoffs();
+    final Backoffs backoffs;
 
     Overlay(PeerId self, GossipSettings settings, PeerScoring scoring, RouterListener listener, Random random,
             LongSupplier clock, GossipNetwork network) {
@@ -46,6 +46,7 @@ final class Overlay {
         this.listener = listener;
         this.random = random;
         this.clock = clock;
+        this.backoffs = new Backoffs(settings.heartbeatInterval().toMillis());
         this.outbox = new Outbox(network, settings.maxRpcBytes(), p -> {
             PeerState s = peers.get(p);
             return s != null && !s.floodsub();

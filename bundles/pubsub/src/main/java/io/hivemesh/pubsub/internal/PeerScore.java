@@ -34,6 +34,8 @@ import java.util.function.LongSupplier;
  *   <li>Copies that arrive while the first is being validated count as near-first deliveries for
  *       P₃; after validation, only within {@code meshMessageDeliveriesWindow}. Each peer counts once
  *       per message.</li>
+ *   <li>Unlike go-libp2p, P₃ stops applying when the peer leaves the mesh (the spec defines it for
+ *       mesh peers); the deficit at that moment becomes P₃b, so it is not counted twice.</li>
  * </ul>
  * P₆ counts the connected peers per IP. Topics without parameters (see
  * {@link ScoreParams#defaultTopicParams()}) have no counters: only P₅–P₇ apply to them.
@@ -151,6 +153,7 @@ public final class PeerScore implements PeerScoring {
         if (ts != null) {
             ts.meshFailurePenalty += ts.meshDeliveryDeficitSquared(params.paramsFor(topic));
             ts.inMesh = false;
+            ts.meshMessageDeliveriesActive = false;
         }
     }
 
@@ -240,7 +243,7 @@ public final class PeerScore implements PeerScoring {
         for (Map.Entry<String, TopicStats> e : ps.topics.entrySet()) {
             TopicScoreParams tp = params.paramsFor(e.getKey());
             if (tp != null) {
-                topicsScore += tp.topicWeight() * topicScore(e.getValue(), tp);
+                topicsScore += tp.topicWeight() * e.getValue().score(tp);
             }
         }
         if (params.topicScoreCap() > 0 && topicsScore > params.topicScoreCap()) {
@@ -261,27 +264,6 @@ public final class PeerScore implements PeerScoring {
             s += params.behaviourPenaltyWeight() * excess * excess;
         }
         return s;
-    }
-
-    private static double topicScore(TopicStats ts, TopicScoreParams tp) {
-        double t = 0;
-        if (ts.inMesh && tp.timeInMeshWeight() != 0) {
-            double p1 = Math.min((double) (ts.meshTime / tp.timeInMeshQuantum().toMillis()), tp.timeInMeshCap());
-            t += tp.timeInMeshWeight() * p1;
-        }
-        if (tp.firstMessageDeliveriesWeight() != 0) {
-            t += tp.firstMessageDeliveriesWeight() * ts.firstMessageDeliveries;
-        }
-        if (tp.meshMessageDeliveriesWeight() != 0) {
-            t += tp.meshMessageDeliveriesWeight() * ts.meshDeliveryDeficitSquared(tp);
-        }
-        if (tp.meshFailurePenaltyWeight() != 0) {
-            t += tp.meshFailurePenaltyWeight() * ts.meshFailurePenalty;
-        }
-        if (tp.invalidMessageDeliveriesWeight() != 0) {
-            t += tp.invalidMessageDeliveriesWeight() * ts.invalidMessageDeliveries * ts.invalidMessageDeliveries;
-        }
-        return t;
     }
 
     @Override

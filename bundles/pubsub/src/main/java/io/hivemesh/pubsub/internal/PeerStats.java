@@ -44,5 +44,27 @@ final class PeerStats {
             double deficit = p.meshMessageDeliveriesThreshold() - meshMessageDeliveries;
             return deficit * deficit;
         }
+
+        /** This topic's term Σ wᵢPᵢ (P₁, P₂, P₃, P₃b, P₄), before the topic weight. */
+        double score(TopicScoreParams tp) {
+            double t = 0;
+            if (inMesh && tp.timeInMeshWeight() != 0) {
+                double p1 = Math.min((double) (meshTime / tp.timeInMeshQuantum().toMillis()), tp.timeInMeshCap());
+                t += tp.timeInMeshWeight() * p1;
+            }
+            if (tp.firstMessageDeliveriesWeight() != 0) {
+                t += tp.firstMessageDeliveriesWeight() * firstMessageDeliveries;
+            }
+            if (tp.meshMessageDeliveriesWeight() != 0) {
+                t += tp.meshMessageDeliveriesWeight() * meshDeliveryDeficitSquared(tp);
+            }
+            if (tp.meshFailurePenaltyWeight() != 0) {
+                t += tp.meshFailurePenaltyWeight() * meshFailurePenalty;
+            }
+            if (tp.invalidMessageDeliveriesWeight() != 0) {
+                t += tp.invalidMessageDeliveriesWeight() * invalidMessageDeliveries * invalidMessageDeliveries;
+            }
+            return t;
+        }
     }
 }

@@ -23,6 +23,11 @@ public final class PubSubConfig {
     private PubSubConfig() {
     }
 
+    /**
+     * The keys as in {@code etc/io.hivemesh.pubsub.cfg}. Declarative Services maps a single '_' of a
+     * method name to '.' in the property name and a double '__' to '_' (OSGi Compendium 112.8.2.1),
+     * so {@code d__low()} reads the key {@code d_low}.
+     */
     @ObjectClassDefinition(name = "Hivemesh gossipsub",
             description = "Mesh degrees, timings, caches, limits, signing, message ids, peer exchange and scoring of the node's gossipsub router.")
     public @interface Config {
@@ -30,137 +35,137 @@ public final class PubSubConfig {
         int d() default 6;
 
         @AttributeDefinition(name = "D_low", description = "Below it the heartbeat grafts.")
-        int d_low() default 4;
+        int d__low() default 4;
 
         @AttributeDefinition(name = "D_high", description = "Above it the heartbeat prunes.")
-        int d_high() default 12;
+        int d__high() default 12;
 
         @AttributeDefinition(name = "D_score", description = "Peers kept by score when pruning.")
-        int d_score() default 4;
+        int d__score() default 4;
 
         @AttributeDefinition(name = "D_out", description = "Outbound peers kept in each mesh.")
-        int d_out() default 2;
+        int d__out() default 2;
 
         @AttributeDefinition(name = "D_lazy", description = "Minimum peers gossiped to per topic.")
-        int d_lazy() default 6;
+        int d__lazy() default 6;
 
         @AttributeDefinition(name = "Gossip factor", description = "Fraction of non-mesh peers gossiped to.")
-        double gossip_factor() default 0.25;
+        double gossip__factor() default 0.25;
 
         @AttributeDefinition(name = "Heartbeat (ms)")
-        long heartbeat_ms() default 1000;
+        long heartbeat__ms() default 1000;
 
         @AttributeDefinition(name = "First heartbeat (ms)", description = "Delay of the first heartbeat after start.")
-        long heartbeat_initial_delay_ms() default 100;
+        long heartbeat__initial__delay__ms() default 100;
 
         @AttributeDefinition(name = "Fanout TTL (s)")
-        long fanout_ttl_s() default 60;
+        long fanout__ttl__s() default 60;
 
         @AttributeDefinition(name = "Message cache windows")
-        int mcache_length() default 5;
+        int mcache__length() default 5;
 
         @AttributeDefinition(name = "Gossiped windows")
-        int mcache_gossip() default 3;
+        int mcache__gossip() default 3;
 
         @AttributeDefinition(name = "Seen TTL (s)")
-        long seen_ttl_s() default 120;
+        long seen__ttl__s() default 120;
 
         @AttributeDefinition(name = "PRUNE backoff (s)")
-        long prune_backoff_s() default 60;
+        long prune__backoff__s() default 60;
 
         @AttributeDefinition(name = "Unsubscribe backoff (s)")
-        long unsubscribe_backoff_s() default 10;
+        long unsubscribe__backoff__s() default 10;
 
         @AttributeDefinition(name = "Max message (bytes)", description = "Largest message published or accepted.")
-        int max_message_bytes() default 1024 * 1024;
+        int max__message__bytes() default 1024 * 1024;
 
         @AttributeDefinition(name = "Max RPC frame (bytes)", description = "Largest RPC frame sent or accepted (js-libp2p: 4 MiB).")
-        int max_frame_bytes() default HostGossipNetwork.MAX_FRAME;
+        int max__frame__bytes() default HostGossipNetwork.MAX_FRAME;
 
         @AttributeDefinition(name = "Max topic name (bytes)")
-        int max_topic_length() default 1024;
+        int max__topic__length() default 1024;
 
         @AttributeDefinition(name = "Unsigned topics", description = "Comma-separated StrictNoSign topics; every other topic is StrictSign.")
-        String nosign_topics() default "";
+        String nosign__topics() default "";
 
         @AttributeDefinition(name = "Message id", description = "from-seqno (spec, go-libp2p) or pubkey-seqno (js-libp2p's default).",
                 options = {@Option(label = "from-seqno", value = "from-seqno"), @Option(label = "pubkey-seqno", value = "pubkey-seqno")})
-        String message_id() default "from-seqno";
+        String message__id() default "from-seqno";
 
         @AttributeDefinition(name = "Flood publish", description = "Own messages go to every subscribed peer above the publish threshold.")
-        boolean flood_publish() default true;
+        boolean flood__publish() default true;
 
         @AttributeDefinition(name = "Publish to zero peers", description = "Publishing succeeds when no peer is subscribed.")
-        boolean allow_publish_to_zero_peers() default false;
+        boolean allow__publish__to__zero__peers() default false;
 
         @AttributeDefinition(name = "Peer exchange", description = "PRUNEs carry other peers of the topic.")
-        boolean peer_exchange() default false;
+        boolean peer__exchange() default false;
 
         @AttributeDefinition(name = "PX peers", description = "Peers offered in one PRUNE.")
-        int prune_peers() default 16;
+        int prune__peers() default 16;
 
         @AttributeDefinition(name = "Scoring", description = "Gossipsub v1.1 peer scoring; off: every peer scores 0.")
         boolean scoring() default true;
 
         @AttributeDefinition(name = "Gossip threshold")
-        double gossip_threshold() default -10;
+        double gossip__threshold() default -10;
 
         @AttributeDefinition(name = "Publish threshold")
-        double publish_threshold() default -50;
+        double publish__threshold() default -50;
 
         @AttributeDefinition(name = "Graylist threshold")
-        double graylist_threshold() default -80;
+        double graylist__threshold() default -80;
 
         @AttributeDefinition(name = "Accept-PX threshold")
-        double accept_px_threshold() default 10;
+        double accept__px__threshold() default 10;
 
         @AttributeDefinition(name = "Opportunistic graft threshold")
-        double opportunistic_graft_threshold() default 20;
+        double opportunistic__graft__threshold() default 20;
 
         @AttributeDefinition(name = "IP colocation whitelist", description = "Comma-separated addresses or CIDR prefixes exempt from the IP colocation penalty.")
-        String ip_colocation_whitelist() default "";
+        String ip__colocation__whitelist() default "";
 
         @AttributeDefinition(name = "Validation queue", description = "Messages validated at once; beyond it they are ignored.")
-        int validation_queue() default 1024;
+        int validation__queue() default 1024;
 
         @AttributeDefinition(name = "Validation timeout (ms)", description = "A verdict not given in time is IGNORE.")
-        long validation_timeout_ms() default 10_000;
+        long validation__timeout__ms() default 10_000;
 
         @AttributeDefinition(name = "Peer queue (RPCs)", description = "RPCs queued per peer while a write is in flight.")
-        int peer_queue_rpcs() default 1024;
+        int peer__queue__rpcs() default 1024;
 
         @AttributeDefinition(name = "Peer queue (bytes)", description = "Bytes queued per peer (at least one max frame).")
-        long peer_queue_bytes() default 2L * HostGossipNetwork.MAX_FRAME;
+        long peer__queue__bytes() default 2L * HostGossipNetwork.MAX_FRAME;
     }
 
     /** The router's settings from {@code c}. */
     public static GossipSettings settings(Config c) {
         return GossipSettings.defaults().toBuilder()
-                .d(c.d()).dLow(c.d_low()).dHigh(c.d_high()).dScore(c.d_score()).dOut(c.d_out()).dLazy(c.d_lazy())
-                .gossipFactor(c.gossip_factor())
-                .heartbeatInterval(Duration.ofMillis(c.heartbeat_ms()))
-                .heartbeatInitialDelay(Duration.ofMillis(c.heartbeat_initial_delay_ms()))
-                .fanoutTtl(Duration.ofSeconds(c.fanout_ttl_s()))
-                .mcacheLength(c.mcache_length()).mcacheGossip(c.mcache_gossip())
-                .seenTtl(Duration.ofSeconds(c.seen_ttl_s()))
-                .pruneBackoff(Duration.ofSeconds(c.prune_backoff_s()))
-                .unsubscribeBackoff(Duration.ofSeconds(c.unsubscribe_backoff_s()))
-                .maxMessageBytes(c.max_message_bytes()).maxRpcBytes(c.max_frame_bytes())
-                .maxTopicLength(c.max_topic_length())
-                .noSignTopics(new LinkedHashSet<>(strings(c.nosign_topics())))
-                .messageIdFunction(messageId(c.message_id()))
-                .floodPublish(c.flood_publish()).allowPublishToZeroPeers(c.allow_publish_to_zero_peers())
-                .peerExchange(c.peer_exchange()).prunePeers(c.prune_peers())
-                .thresholds(new ScoreThresholds(c.gossip_threshold(), c.publish_threshold(), c.graylist_threshold(),
-                        c.accept_px_threshold(), c.opportunistic_graft_threshold()))
-                .validationQueue(c.validation_queue())
-                .validationTimeout(Duration.ofMillis(c.validation_timeout_ms()))
+                .d(c.d()).dLow(c.d__low()).dHigh(c.d__high()).dScore(c.d__score()).dOut(c.d__out()).dLazy(c.d__lazy())
+                .gossipFactor(c.gossip__factor())
+                .heartbeatInterval(Duration.ofMillis(c.heartbeat__ms()))
+                .heartbeatInitialDelay(Duration.ofMillis(c.heartbeat__initial__delay__ms()))
+                .fanoutTtl(Duration.ofSeconds(c.fanout__ttl__s()))
+                .mcacheLength(c.mcache__length()).mcacheGossip(c.mcache__gossip())
+                .seenTtl(Duration.ofSeconds(c.seen__ttl__s()))
+                .pruneBackoff(Duration.ofSeconds(c.prune__backoff__s()))
+                .unsubscribeBackoff(Duration.ofSeconds(c.unsubscribe__backoff__s()))
+                .maxMessageBytes(c.max__message__bytes()).maxRpcBytes(c.max__frame__bytes())
+                .maxTopicLength(c.max__topic__length())
+                .noSignTopics(new LinkedHashSet<>(strings(c.nosign__topics())))
+                .messageIdFunction(messageId(c.message__id()))
+                .floodPublish(c.flood__publish()).allowPublishToZeroPeers(c.allow__publish__to__zero__peers())
+                .peerExchange(c.peer__exchange()).prunePeers(c.prune__peers())
+                .thresholds(new ScoreThresholds(c.gossip__threshold(), c.publish__threshold(), c.graylist__threshold(),
+                        c.accept__px__threshold(), c.opportunistic__graft__threshold()))
+                .validationQueue(c.validation__queue())
+                .validationTimeout(Duration.ofMillis(c.validation__timeout__ms()))
                 .build();
     }
 
     /** The network glue's bounds from {@code c}. */
     public static HostGossipNetwork.Settings networkSettings(Config c) {
-        return new HostGossipNetwork.Settings(c.max_frame_bytes(), c.peer_queue_rpcs(), c.peer_queue_bytes(), 3);
+        return new HostGossipNetwork.Settings(c.max__frame__bytes(), c.peer__queue__rpcs(), c.peer__queue__bytes(), 3);
     }
 
     /** The scorer: {@link PeerScore} with the defaults (and the whitelist), or none when scoring is off. */
@@ -169,14 +174,14 @@ public final class PubSubConfig {
             return new ZeroScoring();
         }
         ScoreParams p = ScoreParams.defaults();
-        List<String> whitelist = strings(c.ip_colocation_whitelist());
+        List<String> whitelist = strings(c.ip__colocation__whitelist());
         if (!whitelist.isEmpty()) {
             p = new ScoreParams(p.topics(), p.defaultTopicParams(), p.topicScoreCap(), p.appSpecificWeight(),
                     p.appSpecificScore(), p.ipColocationFactorWeight(), p.ipColocationFactorThreshold(), whitelist,
                     p.behaviourPenaltyWeight(), p.behaviourPenaltyThreshold(), p.behaviourPenaltyDecay(),
                     p.decayInterval(), p.decayToZero(), p.retainScore());
         }
-        return new PeerScore(p, Duration.ofSeconds(c.seen_ttl_s()), System::currentTimeMillis);
+        return new PeerScore(p, Duration.ofSeconds(c.seen__ttl__s()), System::currentTimeMillis);
     }
 
     static MessageIdFunction messageId(String text) {

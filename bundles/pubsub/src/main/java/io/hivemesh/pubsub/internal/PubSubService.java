@@ -59,9 +59,13 @@ public final class PubSubService implements PubSub {
     private volatile boolean running;
     private volatile BiConsumer<PeerId, byte[]> peerExchange = (p, r) -> { };
 
-    /** With the default network bounds and peer scoring off (every score 0). */
+    /**
+     * With the default network bounds and peer scoring as the component runs it by default
+     * ({@link PeerScore} with {@link ScoreParams#defaults()}, the settings' seen TTL, the wall clock).
+     */
     public PubSubService(Host host, ConnectionEvents events, MessageSigning signing, GossipSettings settings) {
-        this(host, events, signing, settings, HostGossipNetwork.Settings.defaults(), new ZeroScoring());
+        this(host, events, signing, settings, HostGossipNetwork.Settings.defaults(),
+                new PeerScore(ScoreParams.defaults(), settings.seenTtl(), System::currentTimeMillis));
     }
 
     public PubSubService(Host host, ConnectionEvents events, MessageSigning signing, GossipSettings settings,

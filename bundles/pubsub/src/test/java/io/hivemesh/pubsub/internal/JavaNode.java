@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Java gossipsub node for the integration tests: a real {@link Libp2pHost} on 127.0.0.1 with a
  * {@link PubSubService} (settings: message id from ‖ seqno, the same function the js peer is started
- * with; own publications not delivered locally; the default peer scoring, which scores invalid
- * messages on every topic), and a collector of what its subscriptions delivered.
+ * with; own publications not delivered locally; otherwise the defaults, among them the component's
+ * default peer scoring, which scores invalid messages on every topic), and a collector of what its
+ * subscriptions delivered. Every node is on 127.0.0.1: no test puts more peers on one address than
+ * the IP colocation thresholds allow (10 on both sides by default).
  */
 final class JavaNode implements AutoCloseable {
     final TestIdentity identity = new TestIdentity();
@@ -41,8 +43,7 @@ final class JavaNode implements AutoCloseable {
     JavaNode(GossipSettings settings) {
         host = new Libp2pHost(identity, HostConfig.defaults(List.of(Multiaddr.parse("/ip4/127.0.0.1/tcp/0"))));
         host.start();
-        pubsub = new PubSubService(host, host.events(), signing, settings, HostGossipNetwork.Settings.defaults(),
-                new PeerScore(ScoreParams.defaults(), settings.seenTtl(), System::currentTimeMillis));
+        pubsub = new PubSubService(host, host.events(), signing, settings); // the component's default scoring
         for (String p : HostGossipNetwork.PROTOCOLS) {
             host.addHandler(p, pubsub.handler(), HostGossipNetwork.limits(HostGossipNetwork.MAX_FRAME));
         }

@@ -10,6 +10,8 @@
 //          cost -5 × surplus² each; the tests stay below it, see README.md).
 //   scoreTopics: { topic: {..topic score params..} } explicit topic score parameters (js applies the
 //          invalid-message penalty P4 only to topics listed here).
+//   unsubscribeBackoffMs: the backoff js sends in the PRUNEs of an unsubscribe and keeps itself
+//          (js default 10000), so a test can keep a peer out of js's mesh and see gossip at work.
 //   validate: { topic: "accept" | "reject" | "ignore" } a topic validator with a fixed answer, or
 //          "reject-prefix:<text>" to reject messages whose data starts with <text>.
 import { createLibp2p } from 'libp2p'
@@ -63,6 +65,7 @@ const node = await createLibp2p({
     pubsub: gossipsub({
       msgIdFn,
       allowPublishToZeroTopicPeers: true,
+      ...(opts.unsubscribeBackoffMs != null ? { unsubcribeBackoff: opts.unsubscribeBackoffMs } : {}),
       scoreParams: {
         IPColocationFactorThreshold: opts.ipColocationThreshold ?? 10,
         topics: scoreTopics

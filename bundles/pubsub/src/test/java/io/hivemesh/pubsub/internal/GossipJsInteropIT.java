@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java gossipsub against js-libp2p 3.3.11 + @libp2p/gossipsub 17.1.1 on loopback, both directions:
- * mesh membership, messages each way, a js message relayed along a line of Java nodes, and tampered
- * messages rejected by each side. Every test builds its own small network (so a lowered score in one
+ * mesh membership, messages each way, both message id forms, unsubscribes, gossip (IHAVE/IWANT) outside
+ * the mesh, a js message relayed along a line of Java nodes, and tampered messages rejected by each side. Every test builds its own small network (so a lowered score in one
  * cannot leak into another); every wait is a bounded poll of a condition.
  */
 class GossipJsInteropIT {
@@ -179,6 +179,51 @@ class GossipJsInteropIT {
         JsonNode got = js.messages(TOPIC).stream().filter(n -> n.get("text").asText().equals("up the line")).findFirst().orElseThrow();
         assertEquals(j3.peerId().toString(), got.get("from").asText());
         assertEquals(j1.peerId().toString(), got.get("receivedFrom").asText());
+    }
+
+    /**
+     * IHAVE/IWANT across the two implementations: raw – J – X – Y with X (js) and J (Java) subscribed but
+     * kept out of each other's mesh by the 120 s backoff of X's unsubscribe-and-rejoin. A message Y
+     * publishes reaches J only by X's gossip, and one the raw peer sends J reaches X only by J's gossip.
+     */
+    @Test
+    void gossipCrossesBothWaysOutsideTheMesh() throws Exception {
+        JsGossipPeer x = track(new JsGossipPeer(Map.of("unsubscribeBackoffMs", 120_000)));
+        JsGossipPeer y = track(new JsGossipPeer());
+        JavaNode j = track(new JavaNode());
+        RawGossipPeer raw = track(new RawGossipPeer());
+        x.subscribe(TOPIC);
+        y.subscribe(TOPIC);
+        j.subscribe(TOPIC);
+        j.connect(x.peerId, x.address());
+        y.dial(x.fullAddress());
+        raw.connect(j.peerId(), j.address());
+        raw.subscribe(TOPIC);
+        raw.graft(TOPIC);
+        awaitMesh(x, j, TOPIC);
+        Waits.until("the raw peer in J's mesh", WAIT_S, () -> j.pubsub.mesh(TOPIC).contains(raw.peerId()));
+
+        x.unsubscribe(TOPIC);
+        Waits.until("J sees X leave the topic", WAIT_S, () -> !j.pubsub.peers(TOPIC).contains(x.peerId));
+        x.subscribe(TOPIC);
+        Waits.until("J sees X subscribed again", WAIT_S, () -> j.pubsub.peers(TOPIC).contains(x.peerId));
+        String jId = j.peerId().toString();
+        assertFalse(j.pubsub.mesh(TOPIC).contains(x.peerId), "J honours X's PRUNE backoff");
+        assertFalse(x.mesh(TOPIC).contains(jId), "X keeps its own backoff");
+        assertFalse(j.connectedTo(y.peerId), "J hears Y only through X");
+
+        y.publish(TOPIC, "gossiped to java");
+        PubSubMessage m = j.awaitMessage(TOPIC, "gossiped to java", WAIT_S);
+        assertEquals(x.peerId, m.receivedFrom());
+        assertEquals(y.peerId, m.from().orElseThrow());
+        assertFalse(x.mesh(TOPIC).contains(jId), "X sent it by IHAVE/IWANT, not by forwarding to its mesh");
+
+        raw.send(TestMessages.rpcOf(TestMessages.message(raw.identity, TOPIC, utf8("gossiped to js"), TestMessages.Tamper.NONE)));
+        Waits.until("X delivers the raw peer's message", WAIT_S, () -> x.texts(TOPIC).contains("gossiped to js"));
+        JsonNode got = x.messages(TOPIC).stream().filter(n -> n.get("text").asText().equals("gossiped to js")).findFirst().orElseThrow();
+        assertEquals(jId, got.get("receivedFrom").asText());
+        assertEquals(raw.peerId().toString(), got.get("from").asText());
+        assertFalse(j.pubsub.mesh(TOPIC).contains(x.peerId), "J sent it by IHAVE/IWANT, not by forwarding to its mesh");
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Three js-libp2p and three Java gossipsub peers on one topic, joined in a connected graph that is not a
  * full mesh (a ring js0–J0–js1–J1–js2–J2–js0 plus the chord J0–J1): every message published by each of
  * the six reaches each of the other five exactly once (counted per subscriber: none missing, no
- * duplicate delivered).
+ * duplicate delivered). Half the messages are 1 KiB, so js's and Java's IDONTWANT are exchanged too.
  */
 class MixedMeshIT {
     private static final String TOPIC = "mixed-topic";
@@ -128,7 +128,8 @@ class MixedMeshIT {
         Map<String, String> author = new LinkedHashMap<>();
         for (int round = 0; round < PER_PUBLISHER; round++) {
             for (Member m : members) {
-                String text = "msg " + round + " from " + m.id();
+                // odd rounds carry 1 KiB: over js's 512-byte IDONTWANT threshold, so IDONTWANT is in play
+                String text = "msg " + round + " from " + m.id() + (round % 2 == 1 ? " " + "p".repeat(1024) : "");
                 author.put(text, m.id());
                 m.publish(text);
             }

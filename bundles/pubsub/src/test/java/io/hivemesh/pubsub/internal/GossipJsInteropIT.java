@@ -212,7 +212,9 @@ class GossipJsInteropIT {
         assertFalse(x.mesh(TOPIC).contains(jId), "X keeps its own backoff");
         assertFalse(j.connectedTo(y.peerId), "J hears Y only through X");
 
-        y.publish(TOPIC, "gossiped to java");
+        Waits.until("Y sees X subscribed again", WAIT_S, () -> y.subscribers(TOPIC).contains(x.peerId.toString()));
+        assertTrue(y.publish(TOPIC, "gossiped to java").contains(x.peerId.toString()));
+        Waits.until("X delivers Y's message", WAIT_S, () -> x.texts(TOPIC).contains("gossiped to java"));
         PubSubMessage m = j.awaitMessage(TOPIC, "gossiped to java", WAIT_S);
         assertEquals(x.peerId, m.receivedFrom());
         assertEquals(y.peerId, m.from().orElseThrow());

@@ -291,6 +291,44 @@ class HostPubSubTest {
     }
 
     @Test
+    void aPeerThatHalfClosesTheStreamWeWriteToStillGetsMessages() throws Exception {
+        PubSubTestNode a = node();
+        a.pubsub.subscribe(TOPIC);
+        Libp2pHost raw = rawHost();
+        List<RPC> got = new CopyOnWriteArrayList<>();
+        // the raw peer serves meshsub: it half-closes the stream a opens to it at once, then reads it
+        AtomicInteger opened = new AtomicInteger();
+        raw.addHandler(HostGossipNetwork.MESHSUB_V12, s -> {
+            opened.incrementAndGet();
+            s.closeWrite().thenRun(() -> readAll(s, got));
+        }, HostGossipNetwork.limits(HostGossipNetwork.MAX_FRAME));
+        raw.connect(a.address()).get(10, TimeUnit.SECONDS);
+        MessageStream toA = get(raw.newMessageStream(a.id(), List.of(HostGossipNetwork.MESHSUB_V12)));
+        get(toA.write(ByteBuffer.wrap(subscribeRpc(TOPIC).toByteArray())));
+        assertTrue(await(() -> a.pubsub.peers(TOPIC).contains(raw.peerId()), WAIT));
+        assertTrue(await(() -> got.stream().anyMatch(r -> r.getSubscriptionsCount() > 0), WAIT), "a announced its topic");
+        get(a.pubsub.publish(TOPIC, b("after half-close")));
+        assertTrue(await(() -> got.stream().anyMatch(r -> r.getPublishList().stream()
+                .anyMatch(m -> m.getData().toStringUtf8().equals("after half-close"))), WAIT), "the message arrived");
+        assertTrue(a.pubsub.peers().contains(raw.peerId()));
+        assertEquals(1, opened.get(), "a kept writing on its first stream (no reset and reopen)");
+    }
+
+    private static void readAll(MessageStream s, List<RPC> into) {
+        s.read().whenComplete((m, e) -> {
+            if (e == null && m.isPresent()) {
+                try {
+                    into.add(RPC.parseFrom(m.get()));
+                } catch (com.google.protobuf.InvalidProtocolBufferException bad) {
+                    s.reset();
+                    return;
+                }
+                readAll(s, into);
+            }
+        });
+    }
+
+    @Test
     void aFullSubscriptionQueueDropsAndCounts() throws Exception {
         PubSubTestNode a = node();
         PubSubTestNode b = node();

@@ -7,7 +7,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.spec.NamedParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 
@@ -18,9 +20,21 @@ final class Ed25519TestSigning implements MessageSigning {
     private final KeyPair pair;
     private final PublicKey publicKey;
 
+    /** A fresh random key. */
     Ed25519TestSigning() {
+        this(null);
+    }
+
+    /** A key derived from {@code seed} (the same key every run), or a random one for null. */
+    Ed25519TestSigning(Long seed) {
         try {
-            pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
+            if (seed != null) {
+                SecureRandom fixed = SecureRandom.getInstance("SHA1PRNG");
+                fixed.setSeed(seed);
+                g.initialize(NamedParameterSpec.ED25519, fixed);
+            }
+            pair = g.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

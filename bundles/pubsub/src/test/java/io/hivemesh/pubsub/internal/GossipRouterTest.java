@@ -213,4 +213,28 @@ class GossipRouterTest {
         assertEquals(List.of(a.id), b.router.mesh(TOPIC), "re-grafted after the backoff");
         assertEquals(0, a.scoring.penalty(b.id) + b.scoring.penalty(a.id), "nobody grafted during a backoff");
     }
+
+    @Test
+    void aHeartbeatSendsOneMergedRpcPerPeer() {
+        MemoryGossipNet net = new MemoryGossipNet(GossipSettings.defaults(), 8);
+        List<Node> nodes = randomGraph(net, 20, 6);
+        nodes.forEach(n -> n.router.subscribe(TOPIC));
+        net.drain();
+        net.heartbeats(2);
+        for (int i = 0; i < 5; i++) {
+            published(net, nodes.get(i).router.publish(TOPIC, new byte[] {(byte) i}));
+        }
+        net.advance(1000);
+        boolean gossiped = false;
+        for (Node n : nodes) {
+            int before = net.sent.size();
+            n.router.heartbeat();
+            List<MemoryGossipNet.Sent> round = new ArrayList<>(net.sent.subList(before, net.sent.size()));
+            assertEquals(round.size(), round.stream().map(MemoryGossipNet.Sent::to).distinct().count(),
+                    "one RPC per peer per heartbeat");
+            gossiped |= round.stream().anyMatch(x -> x.rpc().getControl().getIhaveCount() > 0);
+            net.drain();
+        }
+        assertTrue(gossiped, "the round carried IHAVE gossip");
+    }
 }

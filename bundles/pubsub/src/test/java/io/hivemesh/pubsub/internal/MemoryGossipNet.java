@@ -53,8 +53,8 @@ final class MemoryGossipNet {
 
     /** One node: a router with its recording listener, or a raw peer whose inbox the test reads. */
     final class Node implements GossipNetwork, RouterListener {
-        final Ed25519TestSigning signing = new Ed25519TestSigning();
-        final PeerId id = signing.peerId();
+        final Ed25519TestSigning signing;
+        final PeerId id;
         final ZeroScoringForTests scoring = new ZeroScoringForTests();
         final List<PubSubMessage> delivered = new ArrayList<>();
         final List<PubSubEvent> events = new ArrayList<>();
@@ -65,6 +65,11 @@ final class MemoryGossipNet {
         /** When set, validations are parked here instead of answered. */
         List<Consumer<ValidationResult>> parked;
         GossipRouter router;
+
+        Node(Ed25519TestSigning signing) {
+            this.signing = signing;
+            this.id = signing.peerId();
+        }
 
         @Override
         public boolean send(PeerId peer, RPC rpc) {
@@ -134,7 +139,11 @@ final class MemoryGossipNet {
     }
 
     Node router(GossipSettings s) {
-        Node n = raw();
+        return router(s, new Ed25519TestSigning());
+    }
+
+    Node router(GossipSettings s, Ed25519TestSigning key) {
+        Node n = raw(key);
         MessageValidator validator = (from, m, done) -> {
             if (n.parked != null) {
                 n.parked.add(done);
@@ -149,7 +158,11 @@ final class MemoryGossipNet {
 
     /** A peer without a router: the test reads its inbox and sends RPCs for it. */
     Node raw() {
-        Node n = new Node();
+        return raw(new Ed25519TestSigning());
+    }
+
+    Node raw(Ed25519TestSigning key) {
+        Node n = new Node(key);
         nodes.add(n);
         byId.put(n.id, n);
         return n;

@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * {@value #WALL_MINUTES} wall-clock minutes per scenario (a truncated run says so).
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.hivemesh.benchmarks.pubsub.GossipSim N
- * [scenario=all|kill0|kill10|kill30|spam10] [messages=100] [seed=1]}.
+ * [scenario=all|kill0|kill10|kill30|spam10|spam10js] [messages=100] [seed=1]}; {@code spam10js} runs
+ * the spam scenario with js-libp2p's scoring of unconfigured topics (none) for comparison.
  */
 public final class GossipSim {
     static final String TOPIC = "sim";
@@ -49,7 +50,7 @@ public final class GossipSim {
     /** One scenario's parameters. */
     record Config(int nodes, int messages, double killFraction, double spamFraction, long seed, int minDelayMs,
             int maxDelayMs, int dial, int payloadBytes, int publishIntervalMs, int warmupMs, int drainMs,
-            int spamIntervalMs) {
+            int spamIntervalMs, boolean jsScoring) {
         double meanDelayMs() {
             return (minDelayMs + maxDelayMs) / 2.0;
         }
@@ -86,24 +87,12 @@ public final class GossipSim {
         Arrays.fill(isolatedAt, -1);
     }
 
-    /** What a run measured. */
-    record Result(Config cfg, boolean complete, int survivors, long expected, long delivered, int p50, int p99,
-            int max, double copiesPerDelivery, double iwantPerDelivery, double ihavePerDelivery, int spammers,
-            int isolated, double isolationP50, double isolationMax, double spamGraylistedShare, long spamDelivered,
-            long events, double wallSeconds, long verifications) {
-        double deliveryRate() {
-            return expected == 0 ? 0 : (double) delivered / expected;
-        }
-
-        double p99Goal() {
-            return 3 * cfg.meanDelayMs() * Math.log(cfg.nodes()) / Math.log(6);
-        }
-    }
-
-    private Result run() {
+    private SimResult run() {
         long wall0 = System.nanoTime();
         SecureRandom keys = keyRandom(cfg.seed());
-        ScoreParams scoreParams = ScoreParams.defaults();
+        // jsScoring: js-libp2p's behaviour, topics without explicit parameters are not scored
+        ScoreParams scoreParams = cfg.jsScoring() ? ScoreParams.defaults().withDefaultTopicParams(null)
+                : ScoreParams.defaults();
         int spammers = (int) Math.round(cfg.spamFraction() * cfg.nodes());
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < cfg.nodes(); i++) {
@@ -305,13 +294,32 @@ public final class GossipSim {
         }
         if (!from.spammer && rpc.hasControl()) {
             for (ControlIWant w : rpc.getControl().getIwantList()) {
-                stats.iwantIds += w.getMessageIDsCount();
+                for (ByteString id : w.getMessageIDsList()) {
+                    if (spamId(id)) {
+                        stats.spamIwantIds++;
+                    } else {
+                        stats.iwantIds++;
+                    }
+                }
             }
             for (ControlIHave h : rpc.getControl().getIhaveList()) {
                 stats.ihaveIds += h.getMessageIDsCount();
             }
         }
         to.router.handleRpc(from.id, rpc);
+    }
+
+    /** Whether a message id (FROM_SEQNO: author PeerId ‖ 8-byte seqno) names a spammer's message. */
+    private boolean spamId(ByteString id) {
+        if (id.size() <= 8) {
+            return false;
+        }
+        try {
+            SimNode a = byId.get(PeerId.fromBytes(id.substring(0, id.size() - 8).toByteArray()));
+            return a != null && a.spammer;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** {@code n}'s application got {@code m}. */
@@ -331,7 +339,7 @@ public final class GossipSim {
         }
     }
 
-    private Result result(boolean complete, Set<Integer> spam, double wall) {
+    private SimResult result(boolean complete, Set<Integer> spam, double wall) {
         List<Integer> lat = new ArrayList<>();
         long expected = 0;
         int survivors = 0;
@@ -364,11 +372,32 @@ public final class GossipSim {
         }
         Collections.sort(iso);
         long verifications = nodes.stream().mapToLong(n -> n.signing.verifications).sum();
-        return new Result(cfg, complete, survivors, expected, lat.size(), p50, p99, max, stats.copies / d,
-                stats.iwantIds / d, stats.ihaveIds / d, spam.size(), iso.size(),
+        // honest nodes' view of their honest neighbours at the end: the defaults must not hurt them
+        long pairs = 0;
+        long negative = 0;
+        double minScore = Double.MAX_VALUE;
+        long meshTotal = 0;
+        for (SimNode n : nodes) {
+            if (n.spammer || !n.alive) {
+                continue;
+            }
+            meshTotal += n.router.mesh(TOPIC).size();
+            for (PeerId p : n.links.keySet()) {
+                SimNode nb = byId.get(p);
+                if (!nb.spammer && nb.alive) {
+                    double sc = n.score.score(p);
+                    pairs++;
+                    negative += sc < 0 ? 1 : 0;
+                    minScore = Math.min(minScore, sc);
+                }
+            }
+        }
+        return new SimResult(cfg, complete, survivors, expected, lat.size(), p50, p99, max, stats.copies / d,
+                stats.iwantIds / d, stats.spamIwantIds / d, stats.ihaveIds / d, spam.size(), iso.size(),
                 iso.isEmpty() ? -1 : iso.get(iso.size() / 2), iso.isEmpty() ? -1 : iso.get(iso.size() - 1),
                 stats.spamCopies == 0 ? 0 : (double) stats.spamGraylisted / stats.spamCopies, stats.spamDelivered,
-                clock.events(), wall, verifications);
+                clock.events(), wall, verifications, pairs, negative, pairs == 0 ? 0 : minScore,
+                survivors == 0 ? 0 : (double) meshTotal / survivors);
     }
 
     static Config config(int n, String scenario, int messages, long seed) {
@@ -377,28 +406,9 @@ public final class GossipSim {
             case "kill30" -> 0.30;
             default -> 0;
         };
-        double spam = scenario.equals("spam10") ? 0.10 : 0;
-        return new Config(n, messages, kill, spam, seed, 20, 80, 10, 256, 200, 15_000, 20_000, 500);
-    }
-
-    private static void print(Result r) {
-        Config c = r.cfg();
-        String scenario = String.format("N=%d kill=%.0f%% spam=%.0f%%", c.nodes(), c.killFraction() * 100,
-                c.spamFraction() * 100);
-        System.out.printf("%s%s: delivery %.3f%% (%d/%d to %d survivors), latency p50 %d ms p99 %d ms max %d ms"
-                        + " (p99 goal %.0f ms), copies/delivery %.2f (duplicates %.2f), IWANT ids/delivery %.3f,"
-                        + " IHAVE ids/delivery %.2f%n",
-                scenario, r.complete() ? "" : " TRUNCATED", r.deliveryRate() * 100, r.delivered(), r.expected(),
-                r.survivors(), r.p50(), r.p99(), r.max(), r.p99Goal(), r.copiesPerDelivery(),
-                r.copiesPerDelivery() - 1, r.iwantPerDelivery(), r.ihavePerDelivery());
-        if (r.spammers() > 0) {
-            System.out.printf("%s: spammers isolated %d/%d, time to isolation p50 %.1f max %.1f heartbeats,"
-                            + " spam copies from graylisted senders %.1f%%, spam delivered to apps %d%n",
-                    scenario, r.isolated(), r.spammers(), r.isolationP50(), r.isolationMax(),
-                    r.spamGraylistedShare() * 100, r.spamDelivered());
-        }
-        System.out.printf("%s: %d events, %d signature checks, %.1f s wall%n", scenario, r.events(),
-                r.verifications(), r.wallSeconds());
+        double spam = scenario.startsWith("spam10") ? 0.10 : 0;
+        return new Config(n, messages, kill, spam, seed, 20, 80, 10, 256, 200, 15_000, 20_000, 500,
+                scenario.equals("spam10js"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -406,7 +416,8 @@ public final class GossipSim {
         String which = args.length > 1 ? args[1] : "all";
         int messages = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 1;
-        List<String> scenarios = which.equals("all") ? List.of("kill0", "kill10", "kill30", "spam10") : List.of(which);
+        List<String> scenarios = which.equals("all") ? List.of("kill0", "kill10", "kill30", "spam10", "spam10js")
+                : List.of(which);
         Config first = config(n, "kill0", messages, seed);
         System.out.printf("gossipsub simulation: %d nodes, each dials %d, one-way delay uniform %d-%d ms (mean %.0f),"
                         + " %d messages of %d bytes every %d ms after %d s warm-up, %d s drain; GossipSettings and"
@@ -414,7 +425,7 @@ public final class GossipSim {
                 first.maxDelayMs(), first.meanDelayMs(), messages, first.payloadBytes(), first.publishIntervalMs(),
                 first.warmupMs() / 1000, first.drainMs() / 1000);
         for (String s : scenarios) {
-            print(new GossipSim(config(n, s, messages, seed)).run());
+            new GossipSim(config(n, s, messages, seed)).run().print();
         }
     }
 }

@@ -23,6 +23,8 @@ import java.util.Set;
  * and per-heartbeat limits). Router thread only.
  */
 final class ControlHandler {
+    /** Longest message id kept from an IDONTWANT (longer ones cannot be ids of ours: RSA PUBKEY_SEQNO ids are ~300 bytes). */
+    static final int MAX_KEPT_ID_BYTES = 1024;
     /** Longest backoff honoured from a PRUNE (longer ones are capped): one day. */
     private static final long MAX_BACKOFF_SECONDS = 86_400;
 
@@ -59,7 +61,9 @@ final class ControlHandler {
                 return;
             }
             peer.dontWantsThisHeartbeat++;
-            peer.dontWant.put(MessageId.of(id), expiry);
+            if (id.size() <= MAX_KEPT_ID_BYTES) {
+                peer.dontWant.put(MessageId.of(id), expiry);
+            }
         }
     }
 

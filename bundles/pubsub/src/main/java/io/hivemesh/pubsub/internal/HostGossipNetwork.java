@@ -280,7 +280,12 @@ public final class HostGossipNetwork implements GossipNetwork {
             return;
         }
         if (m.isEmpty()) {
-            streamGone(p, s, "end of stream");
+            if (s == p.outbound) {
+                // the remote closed its (unused) write side of our stream: keep writing, stop reading
+                LOG.debug("pubsub: {} half-closed the stream this node writes to; kept for writing", p.id);
+                return;
+            }
+            streamGone(p, s, null);
             return;
         }
         RPC rpc;
@@ -333,9 +338,17 @@ public final class HostGossipNetwork implements GossipNetwork {
         }, s));
     }
 
-    /** {@code s} is finished (reset, ended or failed): forget it, reopen or forget the peer. */
+    /**
+     * {@code s} is finished: forget it, reopen or forget the peer. {@code why} null means the remote
+     * ended it cleanly (it is closed); otherwise it failed or misbehaved (it is reset).
+     */
     private void streamGone(GossipPeer p, MessageStream s, String why) {
-        s.reset();
+        if (why == null) {
+            why = "end of stream";
+            s.close();
+        } else {
+            s.reset();
+        }
         if (p.inbound == s) {
             p.inbound = null;
         }

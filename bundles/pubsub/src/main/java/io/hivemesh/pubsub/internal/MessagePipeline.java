@@ -1,5 +1,6 @@
 package io.hivemesh.pubsub.internal;
 
+import com.google.protobuf.ByteString;
 import io.hivemesh.api.multiformats.MultiformatException;
 import io.hivemesh.api.peer.PeerId;
 import io.hivemesh.api.pubsub.PubSubMessage;
@@ -58,6 +59,7 @@ final class MessagePipeline {
     private final MessageSigning signing;
     private final MessageValidator validator;
     private final Executor executor;
+    private final ByteString selfBytes;
     final SeenCache seen;
     final MessageCache mcache;
     final Promises promises = new Promises();
@@ -68,6 +70,7 @@ final class MessagePipeline {
         this.signing = signing;
         this.validator = validator;
         this.executor = executor;
+        this.selfBytes = ByteString.copyFrom(o.self.toBytes());
         GossipSettings s = o.settings;
         this.seen = new SeenCache(s.seenTtl().toMillis(), s.seenCacheSize());
         this.mcache = new MessageCache(s.mcacheLength(), s.mcacheGossip(), s.maxCachedMessages(), s.maxCacheBytes());
@@ -100,6 +103,11 @@ final class MessagePipeline {
             return;
         }
         promises.fulfilled(id);
+        if (m.hasFrom() && m.getFrom().equals(selfBytes)) {
+            // claims to be ours but was not published here (e.g. replayed after a restart): not scored
+            o.scoring.rejectMessage(from, idBytes, topic, Rejection.IGNORED);
+            return;
+        }
         o.scoring.validateMessage(from, idBytes, topic);
         String problem = SignedMessages.problem(m, noSign, signing);
         if (problem != null) {
@@ -265,7 +273,7 @@ final class MessagePipeline {
                     o.fanout.put(topic, fan);
                 }
             }
-            if (commit) {
+            if (commit && o.fanout.containsKey(topic)) {
                 o.fanoutLastPublished.put(topic, o.clock.getAsLong());
             }
             out.addAll(fan);
@@ -289,7 +297,7 @@ final class MessagePipeline {
         for (PeerId p : targets) {
             PeerState s = o.peers.get(p);
             if (s == null || p.equals(source) || s.dontWant.containsKey(id)
-                    || (m.hasFrom() && m.getFrom().equals(com.google.protobuf.ByteString.copyFrom(p.toBytes())))) {
+                    || (m.hasFrom() && m.getFrom().equals(ByteString.copyFrom(p.toBytes())))) {
                 continue;
             }
             o.outbox.message(p, m);

@@ -105,8 +105,15 @@ final class Outbox {
 
     /** Sends everything queued, one peer after another; returns the number of RPCs the network refused. */
     int flush() {
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        // detach first: a network that calls back into the router while sending must not disturb this loop
+        List<Map.Entry<PeerId, List<RPC.Builder>>> batch = new ArrayList<>(pending.entrySet());
+        pending.clear();
+        sizes.clear();
         int refused = 0;
-        for (Map.Entry<PeerId, List<RPC.Builder>> e : pending.entrySet()) {
+        for (Map.Entry<PeerId, List<RPC.Builder>> e : batch) {
             for (RPC.Builder b : e.getValue()) {
                 RPC rpc = b.build();
                 if (rpc.getSerializedSize() > maxRpcBytes) {
@@ -118,8 +125,6 @@ final class Outbox {
                 }
             }
         }
-        pending.clear();
-        sizes.clear();
         return refused;
     }
 

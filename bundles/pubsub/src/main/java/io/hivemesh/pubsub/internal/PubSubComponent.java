@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class PubSubComponent implements PubSub {
     private static final Logger LOG = LoggerFactory.getLogger(PubSubComponent.class);
 
+    private final Host host;
     private final PubSubService service;
     private final ServiceRegistration<ProtocolHandler> handlerRegistration;
     private final Map<TopicValidator, List<String>> validators = new ConcurrentHashMap<>();
@@ -64,6 +65,7 @@ public final class PubSubComponent implements PubSub {
     @Activate
     public PubSubComponent(BundleContext context, PubSubConfig.Config config, @Reference Host host,
             @Reference ConnectionEvents events, @Reference NodeIdentity identity, @Reference Signer signer) {
+        this.host = host;
         GossipSettings settings = PubSubConfig.settings(config);
         this.service = new PubSubService(host, events, new IdentitySigning(identity, signer), settings,
                 PubSubConfig.networkSettings(config), PubSubConfig.scoring(config));
@@ -87,10 +89,15 @@ public final class PubSubComponent implements PubSub {
         service.stop();
     }
 
+    /**
+     * A peer offered by peer exchange goes to {@link Discovery} with the addresses this node's peer
+     * store knows for it. The signed peer record that may come with it is not opened here: its
+     * envelope format is the transport's (no API yet), so its addresses are not used.
+     */
     private void reportPeerExchange(PeerId peer, byte[] signedPeerRecord) {
         Discovery d = discovery.get();
         if (d != null) {
-            d.report(peer, List.of(), DiscoverySource.PEER_EXCHANGE);
+            d.report(peer, host.peerStore().addresses(peer), DiscoverySource.PEER_EXCHANGE);
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -210,18 +211,31 @@ public final class PubSubService implements PubSub {
                 } catch (RuntimeException e) {
                     r = CompletableFuture.failedFuture(e);
                 }
-                r.whenCompleteAsync((res, e) -> {
-                    if (e != null) {
-                        out.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
-                    } else {
-                        out.complete(res);
-                    }
-                }, threads.delivery());
+                r.whenComplete((res, e) -> handOver(out, res, e));
             });
         } catch (RejectedExecutionException e) {
             out.completeExceptionally(notRunning(topic));
         }
         return out;
+    }
+
+    /**
+     * Completes {@code out} on the delivery thread (never the router's, so callers' callbacks cannot
+     * stall it); if that thread refuses (queue full, stopping), on the common pool instead of never.
+     */
+    private void handOver(CompletableFuture<PublishResult> out, PublishResult res, Throwable e) {
+        Runnable complete = () -> {
+            if (e != null) {
+                out.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            } else {
+                out.complete(res);
+            }
+        };
+        try {
+            threads.delivery().execute(complete);
+        } catch (RejectedExecutionException full) {
+            ForkJoinPool.commonPool().execute(complete);
+        }
     }
 
     private static PublishException notRunning(String topic) {

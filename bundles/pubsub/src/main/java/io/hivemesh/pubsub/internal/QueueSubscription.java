@@ -65,7 +65,15 @@ final class QueueSubscription implements Subscription {
         try {
             delivery.execute(() -> waiter.complete(m));
         } catch (RejectedExecutionException e) {
-            waiter.completeExceptionally(new CancellationException("pubsub delivery stopped"));
+            lock.lock();
+            try {
+                dropped++;
+            } finally {
+                lock.unlock();
+            }
+            waiter.completeExceptionally(new CancellationException("subscription to " + topic
+                    + ": the delivery thread refused the message (stopping)"));
+            return false;
         }
         return true;
     }

@@ -92,13 +92,11 @@ final class TopicValidators implements MessageValidator {
         }
         Verdict verdict = new Verdict(list.size(), done);
         try {
-            verdict.timer = timer.schedule(() -> {
-                if (verdict.finish(ValidationResult.IGNORE)) {
-                    timedOut.incrementAndGet();
-                    LOG.debug("pubsub: validation of {} on {} took longer than {} ms: ignored", message.idHex(),
-                            message.topic(), timeout.toMillis());
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            verdict.timer = timer.schedule(() -> verdict.finish(ValidationResult.IGNORE, () -> {
+                timedOut.incrementAndGet();
+                LOG.debug("pubsub: validation of {} on {} took longer than {} ms: ignored", message.idHex(),
+                        message.topic(), timeout.toMillis());
+            }), timeout.toMillis(), TimeUnit.MILLISECONDS);
             executor.execute(() -> {
                 for (TopicValidator v : List.copyOf(list)) {
                     ask(v, receivedFrom, message, verdict);
@@ -163,8 +161,16 @@ final class TopicValidators implements MessageValidator {
         }
 
         boolean finish(ValidationResult r) {
+            return finish(r, null);
+        }
+
+        /** Gives the verdict once; {@code first} (counting) runs before the router hears it. */
+        boolean finish(ValidationResult r, Runnable first) {
             if (!done.compareAndSet(false, true)) {
                 return false;
+            }
+            if (first != null) {
+                first.run();
             }
             inFlight.decrementAndGet();
             ScheduledFuture<?> t = timer;

@@ -231,4 +231,76 @@ class ControlTest {
         assertEquals(1, Rpcs.messages(got).size());
         assertTrue(got.stream().noneMatch(RPC::hasControl), "no control to floodsub");
     }
+
+    @Test
+    void anOversizedMeshKeepsTheBestScoresAndOutboundPeers() {
+        List<Node> inbound = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Node p = peer(PeerState.MESHSUB_12);
+            net.inject(p, r, Rpcs.graft(T));
+            inbound.add(p);
+        }
+        List<Node> outbound = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Node p = net.raw();
+            net.connect(r, p, PeerState.MESHSUB_12);
+            net.inject(p, r, Rpcs.subscribe(T));
+            net.inject(p, r, Rpcs.graft(T));
+            outbound.add(p);
+        }
+        assertEquals(14, r.router.mesh(T).size(), "outbound peers are accepted beyond D_high");
+        List<Node> best = inbound.subList(6, 10);
+        best.forEach(p -> r.scoring.setScore(p.id, 5));
+        net.heartbeats(1);
+        List<io.hivemesh.api.peer.PeerId> mesh = r.router.mesh(T);
+        assertEquals(6, mesh.size(), "trimmed to D");
+        best.forEach(p -> assertTrue(mesh.contains(p.id), "the D_score best stay"));
+        assertEquals(2, outbound.stream().filter(p -> mesh.contains(p.id)).count(), "D_out outbound peers stay");
+        inbound.subList(0, 6).forEach(p -> assertTrue(!mesh.contains(p.id) && !Rpcs.prunes(p.from(r.id)).isEmpty()));
+        assertEquals(1, r.scoring.refreshes, "scoring refreshed at the heartbeat");
+    }
+
+    @Test
+    void opportunisticGraftingAddsBetterPeersWhenTheMedianIsLow() {
+        List<Node> peers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            peers.add(peer(PeerState.MESHSUB_12));
+        }
+        assertEquals(4, r.router.mesh(T).size());
+        peers.subList(0, 4).forEach(p -> r.scoring.setScore(p.id, 1));
+        Node good = peers.get(4);
+        Node meh = peers.get(5);
+        r.scoring.setScore(good.id, 30);
+        r.scoring.setScore(meh.id, 0.5);
+        good.inbox.clear();
+        net.heartbeats(59);
+        assertFalse(Rpcs.hasGraft(good.from(r.id), T));
+        net.heartbeats(1);
+        assertTrue(Rpcs.hasGraft(good.from(r.id), T), "grafted at the 60th heartbeat");
+        assertFalse(Rpcs.hasGraft(meh.from(r.id), T), "only peers above the median");
+        assertEquals(5, r.router.mesh(T).size());
+    }
+
+    @Test
+    void aMessageClaimingToBeOursIsDropped() {
+        Node x = peer(PeerState.MESHSUB_12);
+        Message forgedSelf = SignedMessages.signed(r.id, r.signing, T, new byte[] {1}, 42);
+        net.inject(x, r, Rpcs.publish(forgedSelf));
+        assertTrue(r.delivered.isEmpty());
+        assertEquals(List.of(PeerScoring.Rejection.IGNORED), r.scoring.rejections);
+    }
+
+    @Test
+    void aRemovedPeerLeavesMeshTopicsAndScoring() {
+        Node x = peer(PeerState.MESHSUB_12);
+        r.router.removePeer(x.id);
+        assertTrue(r.router.mesh(T).isEmpty());
+        assertTrue(r.router.peers(T).isEmpty());
+        assertTrue(r.router.peers().isEmpty());
+        assertTrue(r.scoring.calls.contains("prune " + x.id + " " + T));
+        assertEquals("removePeer " + x.id, r.scoring.calls.get(r.scoring.calls.size() - 1));
+        assertTrue(r.events.contains(new io.hivemesh.api.pubsub.PubSubEvent.PeerLeft(x.id)));
+        net.inject(x, r, Rpcs.subscribe("late"));
+        assertTrue(r.router.peers("late").isEmpty(), "RPCs from unknown peers are ignored");
+    }
 }

@@ -213,4 +213,47 @@ class GossipRouterTest {
         assertEquals(List.of(a.id), b.router.mesh(TOPIC), "re-grafted after the backoff");
         assertEquals(0, a.scoring.penalty(b.id) + b.scoring.penalty(a.id), "nobody grafted during a backoff");
     }
+
+    @Test
+    void aHeartbeatSendsOneMergedRpcPerPeer() {
+        MemoryGossipNet net = new MemoryGossipNet(GossipSettings.defaults(), 8);
+        List<Node> nodes = randomGraph(net, 20, 6);
+        nodes.forEach(n -> n.router.subscribe(TOPIC));
+        net.drain();
+        net.heartbeats(2);
+        for (int i = 0; i < 5; i++) {
+            published(net, nodes.get(i).router.publish(TOPIC, new byte[] {(byte) i}));
+        }
+        net.advance(1000);
+        boolean gossiped = false;
+        for (Node n : nodes) {
+            int before = net.sent.size();
+            n.router.heartbeat();
+            List<MemoryGossipNet.Sent> round = new ArrayList<>(net.sent.subList(before, net.sent.size()));
+            assertEquals(round.size(), round.stream().map(MemoryGossipNet.Sent::to).distinct().count(),
+                    "one RPC per peer per heartbeat");
+            gossiped |= round.stream().anyMatch(x -> x.rpc().getControl().getIhaveCount() > 0);
+            net.drain();
+        }
+        assertTrue(gossiped, "the round carried IHAVE gossip");
+    }
+
+    @Test
+    void joiningATopicTakesTheFanoutPeersFirst() {
+        GossipSettings s = GossipSettings.defaults().toBuilder().floodPublish(false).build();
+        MemoryGossipNet net = new MemoryGossipNet(s, 9);
+        Node publisher = net.router();
+        for (int i = 0; i < 12; i++) {
+            Node n = net.router();
+            net.connect(publisher, n);
+            n.router.subscribe(TOPIC);
+        }
+        net.drain();
+        PublishResult r = published(net, publisher.router.publish(TOPIC, new byte[] {1}));
+        assertEquals(s.d(), r.peers().size());
+        publisher.router.subscribe(TOPIC);
+        net.drain();
+        assertTrue(publisher.router.mesh(TOPIC).containsAll(r.peers()), "the fanout became the mesh");
+        assertEquals(0, publisher.router.stats().fanoutTopics());
+    }
 }

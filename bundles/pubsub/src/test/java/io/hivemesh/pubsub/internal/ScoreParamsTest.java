@@ -84,6 +84,18 @@ class ScoreParamsTest {
     }
 
     @Test
+    void thresholdsDefaultToTheJsValuesAndKeepTheirOrder() {
+        ScoreThresholds t = ScoreThresholds.DEFAULTS;
+        assertEquals(List.of(-10.0, -50.0, -80.0, 10.0, 20.0),
+                List.of(t.gossip(), t.publish(), t.graylist(), t.acceptPx(), t.opportunisticGraft()));
+        rejects("score thresholds", () -> new ScoreThresholds(1, -50, -80, 10, 20));
+        rejects("score thresholds", () -> new ScoreThresholds(-10, -5, -80, 10, 20));
+        rejects("score thresholds", () -> new ScoreThresholds(-10, -50, -40, 10, 20));
+        rejects("score thresholds", () -> new ScoreThresholds(-10, -50, -80, -1, 20));
+        rejects("score thresholds", () -> new ScoreThresholds(-10, -50, -80, 10, -1));
+    }
+
+    @Test
     void ipPrefixesMatchByPrefixAndNeverResolveNames() {
         IpPrefix ten = IpPrefix.parse("10.0.0.0/8");
         assertTrue(ten.contains("10.200.3.4"));

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.hivemesh.pubsub.internal.TestMessages.Tamper;
+import io.hivemesh.pubsub.internal.pb.RpcProto.ControlMessage;
+import io.hivemesh.pubsub.internal.pb.RpcProto.ControlPrune;
 import io.hivemesh.pubsub.internal.pb.RpcProto.Message;
 import io.hivemesh.pubsub.internal.pb.RpcProto.RPC;
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * A hostile peer floods a Java node with invalid messages (bad signatures, then messages its validator
  * rejects) while honest nodes keep publishing through it: the flooder is graylisted (its score below the
  * graylist threshold, its RPCs ignored, pruned from the mesh) and honest delivery goes on during the
- * flood. All Java, real hosts on loopback; the flood is bounded in count and time.
+ * flood. Likewise for a peer flooding GRAFTs during a backoff. All Java, real hosts on loopback; the flood is bounded in count and time.
  */
 class HostilePeerIT {
     private static final String TOPIC = "hostile-topic";
@@ -52,6 +54,55 @@ class HostilePeerIT {
     @Test
     void aFlooderOfValidatorRejectedMessagesIsGraylistedWhileHonestDeliveryContinues() throws Exception {
         flood(Tamper.NONE, true);
+    }
+
+    /**
+     * A peer that leaves the mesh (PRUNE, backoff 60 s) and then GRAFTs again and again during that
+     * backoff collects behaviour penalties (gossipsub v1.1, "GRAFT flood"): it gets PRUNEs back, falls
+     * below the graylist threshold, stays out of the mesh, and its messages are ignored; honest
+     * delivery through the victim goes on.
+     */
+    @Test
+    void aGraftFlooderInBackoffIsGraylisted() throws Exception {
+        JavaNode victim = track(new JavaNode());
+        JavaNode h1 = track(new JavaNode());
+        JavaNode h2 = track(new JavaNode());
+        for (JavaNode j : List.of(victim, h1, h2)) {
+            j.subscribe(TOPIC);
+        }
+        h1.connect(victim);
+        h2.connect(victim);
+        RawGossipPeer hostile = track(new RawGossipPeer());
+        hostile.connect(victim.peerId(), victim.address());
+        hostile.subscribe(TOPIC);
+        hostile.graft(TOPIC);
+        Waits.until("the victim's mesh has h1, h2 and the hostile peer", WAIT_S,
+                () -> victim.pubsub.mesh(TOPIC).containsAll(List.of(h1.peerId(), h2.peerId(), hostile.peerId())));
+
+        hostile.send(RPC.newBuilder().setControl(ControlMessage.newBuilder().addPrune(
+                ControlPrune.newBuilder().setTopicID(TOPIC).setBackoff(60))).build());
+        Waits.until("the hostile peer leaves the victim's mesh", WAIT_S,
+                () -> !victim.pubsub.mesh(TOPIC).contains(hostile.peerId()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FLOOD_SECONDS);
+        for (int i = 0; i < 50 && System.nanoTime() < deadline; i++) {
+            hostile.graft(TOPIC);
+        }
+        double graylist = ScoreThresholds.DEFAULTS.graylist();
+        Waits.until(() -> "the GRAFT flooder's score (" + victim.pubsub.score(hostile.peerId())
+                + ") is below the graylist threshold " + graylist, WAIT_S,
+                () -> victim.pubsub.score(hostile.peerId()) < graylist);
+        Waits.until("the victim answered a GRAFT in backoff with a PRUNE", WAIT_S,
+                () -> hostile.receivedAny(r -> prunes(r, TOPIC)));
+        assertFalse(victim.pubsub.mesh(TOPIC).contains(hostile.peerId()));
+
+        hostile.send(TestMessages.rpcOf(TestMessages.message(hostile.identity, TOPIC, utf8("from a graylisted peer"),
+                Tamper.NONE)));
+        h1.pubsub.publish(TOPIC, utf8("honest after the flood")).get(WAIT_S, TimeUnit.SECONDS);
+        Waits.until("h2 has the honest message", WAIT_S, () -> h2.texts(TOPIC).contains("honest after the flood"));
+        Waits.until("the victim has the honest message", WAIT_S, () -> victim.texts(TOPIC).contains("honest after the flood"));
+        assertEquals(List.of("honest after the flood"), victim.texts(TOPIC), "the graylisted peer's message was ignored");
+        assertEquals(List.of("honest after the flood"), h2.texts(TOPIC));
+        assertTrue(victim.pubsub.mesh(TOPIC).containsAll(List.of(h1.peerId(), h2.peerId())), "honest peers stay meshed");
     }
 
     /**

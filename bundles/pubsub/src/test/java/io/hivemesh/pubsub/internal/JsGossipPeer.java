@@ -107,8 +107,15 @@ final class JsGossipPeer implements AutoCloseable {
         return out;
     }
 
+    /** Stops the js process (bounded: {@link JsPeer#close()} kills it if it does not exit in time). */
     @Override
-    public void close() throws Exception {
-        js.close();
+    public void close() {
+        try {
+            js.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("js peer " + peerId + " did not stop: " + e, e);
+        }
     }
 }

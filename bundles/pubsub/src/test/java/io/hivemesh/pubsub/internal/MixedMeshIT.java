@@ -48,18 +48,22 @@ class MixedMeshIT {
 
     private static Member of(JsGossipPeer js) {
         return new Member() {
+            @Override
             public String id() {
                 return js.peerId.toString();
             }
 
+            @Override
             public void publish(String text) throws Exception {
                 js.publish(TOPIC, text);
             }
 
+            @Override
             public List<String> texts() throws Exception {
                 return js.texts(TOPIC);
             }
 
+            @Override
             public Set<String> mesh() throws Exception {
                 return js.mesh(TOPIC);
             }
@@ -68,18 +72,22 @@ class MixedMeshIT {
 
     private static Member of(JavaNode j) {
         return new Member() {
+            @Override
             public String id() {
                 return j.peerId().toString();
             }
 
+            @Override
             public void publish(String text) throws Exception {
                 j.pubsub.publish(TOPIC, utf8(text)).get(WAIT_S, TimeUnit.SECONDS);
             }
 
+            @Override
             public List<String> texts() {
                 return j.texts(TOPIC);
             }
 
+            @Override
             public Set<String> mesh() {
                 return j.pubsub.mesh(TOPIC).stream().map(Object::toString).collect(Collectors.toSet());
             }

@@ -6,6 +6,7 @@ import io.hivemesh.api.net.ProtocolLimits;
 import io.hivemesh.api.peer.PeerId;
 import io.hivemesh.pubsub.internal.pb.RpcProto.ControlGraft;
 import io.hivemesh.pubsub.internal.pb.RpcProto.ControlMessage;
+import io.hivemesh.pubsub.internal.pb.RpcProto.Message;
 import io.hivemesh.pubsub.internal.pb.RpcProto.RPC;
 import io.hivemesh.transport.internal.HostConfig;
 import io.hivemesh.transport.internal.Libp2pHost;
@@ -13,7 +14,6 @@ import io.hivemesh.transport.internal.TestIdentity;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -82,23 +82,14 @@ final class RawGossipPeer implements AutoCloseable {
                 .addGraft(ControlGraft.newBuilder().setTopicID(topic))).build());
     }
 
-    /** Every RPC the node sent this peer so far. */
-    List<RPC> received() {
-        return List.copyOf(received);
-    }
-
     /** Whether any RPC received so far matches. */
     boolean receivedAny(Predicate<RPC> p) {
         return received.stream().anyMatch(p);
     }
 
     /** The published messages the node sent this peer. */
-    List<io.hivemesh.pubsub.internal.pb.RpcProto.Message> messages() {
+    List<Message> messages() {
         return received.stream().flatMap(r -> r.getPublishList().stream()).toList();
-    }
-
-    Optional<MessageStream> stream() {
-        return Optional.ofNullable(out);
     }
 
     @Override

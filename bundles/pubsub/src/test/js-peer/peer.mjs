@@ -12,6 +12,8 @@
 //          invalid-message penalty P4 only to topics listed here).
 //   unsubscribeBackoffMs: the backoff js sends in the PRUNEs of an unsubscribe and keeps itself
 //          (js default 10000), so a test can keep a peer out of js's mesh and see gossip at work.
+//   signaturePolicy: "StrictSign" (default) or "StrictNoSign" (js's policy is global: every topic; the
+//          message id is then js's default for unsigned messages, sha-256 of the data).
 //   validate: { topic: "accept" | "reject" | "ignore" } a topic validator with a fixed answer, or
 //          "reject-prefix:<text>" to reject messages whose data starts with <text>.
 import { createLibp2p } from 'libp2p'
@@ -20,7 +22,7 @@ import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
-import { gossipsub, TopicValidatorResult } from '@libp2p/gossipsub'
+import { gossipsub, TopicValidatorResult, StrictNoSign, StrictSign } from '@libp2p/gossipsub'
 import { generateKeyPair, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -48,6 +50,7 @@ const concat = (...parts) => {
 const fromSeqno = (msg) => concat(msg.from.toMultihash().bytes, seqnoBytes(msg.sequenceNumber))
 // PUBKEY_SEQNO: js's default (PublicKey protobuf ‖ seqno)
 const pubkeySeqno = (msg) => concat(publicKeyToProtobuf(msg.from.publicKey ?? msg.key), seqnoBytes(msg.sequenceNumber))
+const noSign = opts.signaturePolicy === 'StrictNoSign'
 const msgIdFn = opts.msgId === 'pubkey-seqno' ? pubkeySeqno : fromSeqno
 
 const privateKey = await generateKeyPair('Ed25519')
@@ -63,7 +66,7 @@ const node = await createLibp2p({
     identify: identify(),
     ping: ping(),
     pubsub: gossipsub({
-      msgIdFn,
+      ...(noSign ? { globalSignaturePolicy: StrictNoSign } : { globalSignaturePolicy: StrictSign, msgIdFn }),
       allowPublishToZeroTopicPeers: true,
       ...(opts.unsubscribeBackoffMs != null ? { unsubcribeBackoff: opts.unsubscribeBackoffMs } : {}),
       scoreParams: {
@@ -96,7 +99,7 @@ ps.addEventListener('gossipsub:message', (ev) => {
     topic: msg.topic,
     from: msg.type === 'signed' ? msg.from.toString() : null,
     seqno: msg.type === 'signed' ? hex(seqnoBytes(msg.sequenceNumber)) : null,
-    id: msg.type === 'signed' ? hex(msgIdFn(msg)) : null,
+    id: hex(Buffer.from(ev.detail.msgId, 'base64')), // js's own message id (msgIdToStrFn is base64)
     receivedFrom: propagationSource.toString(),
     data: b64(msg.data),
     text: dec.decode(msg.data)

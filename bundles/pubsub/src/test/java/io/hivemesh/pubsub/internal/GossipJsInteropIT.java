@@ -1,6 +1,7 @@
 package io.hivemesh.pubsub.internal;
 
 import static io.hivemesh.pubsub.internal.TestMessages.utf8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,18 +10,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hivemesh.api.pubsub.PubSubMessage;
 import io.hivemesh.api.pubsub.PublishResult;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Java gossipsub against js-libp2p 3.3.11 + @libp2p/gossipsub 17.1.1 on loopback, both directions:
- * mesh membership, messages each way, both message id forms, unsubscribes, gossip (IHAVE/IWANT) outside
- * the mesh, a js message relayed along a line of Java nodes, and tampered messages rejected by each side. Every test builds its own small network (so a lowered score in one
+ * mesh membership, messages each way, both message id forms, StrictNoSign, unsubscribes, gossip
+ * (IHAVE/IWANT) outside the mesh, a js message relayed along a line of Java nodes, and tampered
+ * messages rejected by each side. Every test builds its own small network (so a lowered score in one
  * cannot leak into another); every wait is a bounded poll of a condition.
  */
 class GossipJsInteropIT {
@@ -118,6 +122,31 @@ class GossipJsInteropIT {
         PubSubMessage m = j.awaitMessage(TOPIC, "keyed from js", WAIT_S);
         assertEquals(44, m.id().length);
         assertTrue(HexFormat.of().formatHex(m.id()).startsWith("08011220"), "the id starts with the key protobuf");
+    }
+
+    @Test
+    void strictNoSignTopicsCrossBothWays() throws Exception {
+        // js's signature policy is global; the Java node makes just this topic StrictNoSign
+        JsGossipPeer js = track(new JsGossipPeer(Map.of("signaturePolicy", "StrictNoSign")));
+        JavaNode j = track(new JavaNode(GossipSettings.defaults().toBuilder()
+                .messageIdFunction(MessageIdFunction.FROM_SEQNO).emitSelf(false).noSignTopics(Set.of(TOPIC)).build()));
+        js.subscribe(TOPIC);
+        j.subscribe(TOPIC);
+        j.connect(js.peerId, js.address());
+        awaitMesh(js, j, TOPIC);
+        PublishResult r = j.pubsub.publish(TOPIC, utf8("unsigned from java")).get(WAIT_S, TimeUnit.SECONDS);
+        Waits.until("js delivers the unsigned Java message", WAIT_S, () -> js.texts(TOPIC).contains("unsigned from java"));
+        JsonNode got = js.messages(TOPIC).get(0);
+        assertTrue(got.get("from").isNull(), "no author on a StrictNoSign message: " + got);
+        assertEquals(HexFormat.of().formatHex(r.messageId()), got.get("id").asText(), "id = sha-256(data) on both sides");
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(utf8("unsigned from java"))),
+                got.get("id").asText());
+
+        js.publish(TOPIC, "unsigned from js");
+        PubSubMessage m = j.awaitMessage(TOPIC, "unsigned from js", WAIT_S);
+        assertTrue(m.from().isEmpty() && m.seqno().isEmpty(), m.toString());
+        assertEquals(js.peerId, m.receivedFrom());
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(utf8("unsigned from js")), m.id());
     }
 
     @Test

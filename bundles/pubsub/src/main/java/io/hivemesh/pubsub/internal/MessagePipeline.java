@@ -273,7 +273,7 @@ final class MessagePipeline {
                     o.fanout.put(topic, fan);
                 }
             }
-            if (commit) {
+            if (commit && o.fanout.containsKey(topic)) {
                 o.fanoutLastPublished.put(topic, o.clock.getAsLong());
             }
             out.addAll(fan);

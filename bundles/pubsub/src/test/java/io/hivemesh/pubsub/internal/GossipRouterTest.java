@@ -237,4 +237,23 @@ class GossipRouterTest {
         }
         assertTrue(gossiped, "the round carried IHAVE gossip");
     }
+
+    @Test
+    void joiningATopicTakesTheFanoutPeersFirst() {
+        GossipSettings s = GossipSettings.defaults().toBuilder().floodPublish(false).build();
+        MemoryGossipNet net = new MemoryGossipNet(s, 9);
+        Node publisher = net.router();
+        for (int i = 0; i < 12; i++) {
+            Node n = net.router();
+            net.connect(publisher, n);
+            n.router.subscribe(TOPIC);
+        }
+        net.drain();
+        PublishResult r = published(net, publisher.router.publish(TOPIC, new byte[] {1}));
+        assertEquals(s.d(), r.peers().size());
+        publisher.router.subscribe(TOPIC);
+        net.drain();
+        assertTrue(publisher.router.mesh(TOPIC).containsAll(r.peers()), "the fanout became the mesh");
+        assertEquals(0, publisher.router.stats().fanoutTopics());
+    }
 }

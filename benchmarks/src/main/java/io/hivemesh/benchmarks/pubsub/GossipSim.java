@@ -294,13 +294,32 @@ public final class GossipSim {
         }
         if (!from.spammer && rpc.hasControl()) {
             for (ControlIWant w : rpc.getControl().getIwantList()) {
-                stats.iwantIds += w.getMessageIDsCount();
+                for (ByteString id : w.getMessageIDsList()) {
+                    if (spamId(id)) {
+                        stats.spamIwantIds++;
+                    } else {
+                        stats.iwantIds++;
+                    }
+                }
             }
             for (ControlIHave h : rpc.getControl().getIhaveList()) {
                 stats.ihaveIds += h.getMessageIDsCount();
             }
         }
         to.router.handleRpc(from.id, rpc);
+    }
+
+    /** Whether a message id (FROM_SEQNO: author PeerId ‖ 8-byte seqno) names a spammer's message. */
+    private boolean spamId(ByteString id) {
+        if (id.size() <= 8) {
+            return false;
+        }
+        try {
+            SimNode a = byId.get(PeerId.fromBytes(id.substring(0, id.size() - 8).toByteArray()));
+            return a != null && a.spammer;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** {@code n}'s application got {@code m}. */
@@ -353,11 +372,32 @@ public final class GossipSim {
         }
         Collections.sort(iso);
         long verifications = nodes.stream().mapToLong(n -> n.signing.verifications).sum();
+        // honest nodes' view of their honest neighbours at the end: the defaults must not hurt them
+        long pairs = 0;
+        long negative = 0;
+        double minScore = Double.MAX_VALUE;
+        long meshTotal = 0;
+        for (SimNode n : nodes) {
+            if (n.spammer || !n.alive) {
+                continue;
+            }
+            meshTotal += n.router.mesh(TOPIC).size();
+            for (PeerId p : n.links.keySet()) {
+                SimNode nb = byId.get(p);
+                if (!nb.spammer && nb.alive) {
+                    double sc = n.score.score(p);
+                    pairs++;
+                    negative += sc < 0 ? 1 : 0;
+                    minScore = Math.min(minScore, sc);
+                }
+            }
+        }
         return new SimResult(cfg, complete, survivors, expected, lat.size(), p50, p99, max, stats.copies / d,
-                stats.iwantIds / d, stats.ihaveIds / d, spam.size(), iso.size(),
+                stats.iwantIds / d, stats.spamIwantIds / d, stats.ihaveIds / d, spam.size(), iso.size(),
                 iso.isEmpty() ? -1 : iso.get(iso.size() / 2), iso.isEmpty() ? -1 : iso.get(iso.size() - 1),
                 stats.spamCopies == 0 ? 0 : (double) stats.spamGraylisted / stats.spamCopies, stats.spamDelivered,
-                clock.events(), wall, verifications);
+                clock.events(), wall, verifications, pairs, negative, pairs == 0 ? 0 : minScore,
+                survivors == 0 ? 0 : (double) meshTotal / survivors);
     }
 
     static Config config(int n, String scenario, int messages, long seed) {

@@ -6,8 +6,10 @@ final class SimStats {
     long copies;
     /** First deliveries of honest messages at honest nodes (the application saw them). */
     long deliveries;
-    /** IWANT ids honest nodes asked for (gossip recovery). */
+    /** IWANT ids of honest messages that honest nodes asked for (gossip recovery). */
     long iwantIds;
+    /** IWANT ids of spam that honest nodes asked for (spam advertised in IHAVE). */
+    long spamIwantIds;
     /** IHAVE ids honest nodes advertised. */
     long ihaveIds;
     /** RPCs lost because the receiver was dead or the link gone. */

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java gossipsub against js-libp2p 3.3.11 + @libp2p/gossipsub 17.1.1 on loopback, both directions:
- * mesh membership, messages each way, both message id forms, StrictNoSign, unsubscribes, gossip
- * (IHAVE/IWANT) outside the mesh, a js message relayed along a line of Java nodes, and tampered
- * messages rejected by each side. Every test builds its own small network (so a lowered score in one
+ * mesh membership, messages each way (up to the size limit), both message id forms, StrictNoSign,
+ * unsubscribes, gossip (IHAVE/IWANT) outside the mesh, a js message relayed along a line of Java nodes,
+ * and tampered messages rejected by each side. Every test builds its own small network (so a lowered score in one
  * cannot leak into another); every wait is a bounded poll of a condition.
  */
 class GossipJsInteropIT {
@@ -147,6 +147,31 @@ class GossipJsInteropIT {
         assertTrue(m.from().isEmpty() && m.seqno().isEmpty(), m.toString());
         assertEquals(js.peerId, m.receivedFrom());
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(utf8("unsigned from js")), m.id());
+    }
+
+    @Test
+    void messagesUpToTheJavaLimitCrossAndLargerOnesFromJsAreDropped() throws Exception {
+        JsGossipPeer js = track(new JsGossipPeer());
+        JavaNode j = track(new JavaNode());
+        js.subscribe(TOPIC);
+        j.subscribe(TOPIC);
+        j.connect(js.peerId, js.address());
+        awaitMesh(js, j, TOPIC);
+        int limit = j.pubsub.settings().maxMessageBytes();
+        String nearLimit = "j".repeat(limit - 1024); // the encoded Message adds from, seqno, topic, signature, key
+        j.pubsub.publish(TOPIC, utf8(nearLimit)).get(WAIT_S, TimeUnit.SECONDS);
+        Waits.until("js delivers the Java message of " + nearLimit.length() + " bytes", WAIT_S,
+                () -> js.texts(TOPIC).contains(nearLimit));
+        String fromJs = "s".repeat(limit - 1024);
+        js.publish(TOPIC, fromJs);
+        j.awaitMessage(TOPIC, fromJs, WAIT_S);
+
+        // over the Java limit (js itself allows up to its 4 MiB frame): dropped, and js stays a pubsub peer
+        js.publish(TOPIC, "o".repeat(2 * limit));
+        js.publish(TOPIC, "small after the large one");
+        j.awaitMessage(TOPIC, "small after the large one", WAIT_S);
+        assertEquals(2, j.texts(TOPIC).size(), "the oversized message was not delivered");
+        assertTrue(j.pubsub.peers(TOPIC).contains(js.peerId));
     }
 
     @Test

@@ -85,41 +85,6 @@ class NodeScriptIT {
     }
 
     @Test
-    void aMessagePublishedOnOneNodeIsCollectedOnAnotherThroughTheShell() throws Exception {
-        String peer1 = peerId(1);
-        String peer2 = peerId(2);
-        String addr2 = "/ip4/127.0.0.1/tcp/" + (PORT_BASE + 10 * 2 + 4) + "/p2p/" + peer2;
-        for (int n = 1; n <= 2; n++) {
-            Result sub = node("exec", n, "pubsub:sub it-chat");
-            assertEquals(0, sub.exit(), sub.out());
-        }
-        Result dial = node("exec", 1, "mesh:dial " + addr2);
-        assertEquals(0, dial.exit(), dial.out());
-        // each exec is a new shell session: the subscriptions outlive the commands that opened them
-        assertTrue(poll(() -> node("exec", 1, "pubsub:peers it-chat").out().contains(peer2)),
-                "node 1 sees node 2 subscribed");
-        Result pub = node("exec", 1, "pubsub:pub it-chat hello-from-node-1");
-        assertEquals(0, pub.exit(), pub.out());
-        assertTrue(pub.out().contains("on it-chat to 1 peers"), pub.out());
-        assertTrue(poll(() -> {
-            String msgs = node("exec", 2, "pubsub:msgs it-chat").out();
-            return msgs.contains("hello-from-node-1") && msgs.contains(peer1);
-        }), "node 2 collected node 1's signed message: " + node("exec", 2, "pubsub:msgs it-chat").out());
-        assertTrue(poll(() -> node("exec", 2, "pubsub:mesh it-chat").out().contains(peer1)), "node 1 is in node 2's mesh");
-    }
-
-    /** Polls a condition for at most 30 attempts (each a shell command taking a second or two). */
-    private static boolean poll(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        for (int i = 0; i < 30; i++) {
-            if (condition.call()) {
-                return true;
-            }
-            Thread.sleep(500);
-        }
-        return false;
-    }
-
-    @Test
     void anUnknownCommandFailsWithTheShellsError() throws Exception {
         NodeScript.Result r = node("exec", 1, "mesh:no-such-command");
         assertNotEquals(0, r.exit(), r.out());

@@ -3,6 +3,7 @@ package io.hivemesh.api.net;
 import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.peer.PeerId;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** One secured, multiplexed connection to a peer. Thread-safe. */
@@ -30,6 +31,15 @@ public interface Connection {
      */
     default int openStreams() {
         return 0;
+    }
+
+    /**
+     * The streams open on this connection now by negotiated protocol ({@code ""} for streams still
+     * negotiating), so that a caller can tell long-lived streams (gossip) from transfers. An
+     * implementation that does not count streams returns an empty map.
+     */
+    default Map<String, Integer> openStreamsByProtocol() {
+        return Map.of();
     }
 
     /** Whether the connection is still open. */

@@ -97,53 +97,53 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
         int concurrency() default 10;
 
         @AttributeDefinition(name = "Request timeout (ms)")
-        int request_timeout_ms() default 10_000;
+        int request__timeout__ms() default 10_000;
 
         @AttributeDefinition(name = "Query timeout (ms)", description = "Time limit of one whole lookup.")
-        int query_timeout_ms() default 60_000;
+        int query__timeout__ms() default 60_000;
 
         @AttributeDefinition(name = "Record TTL (s)", description = "Records expire this long after they were received.")
-        long record_ttl_s() default 36 * 3600;
+        long record__ttl__s() default 36 * 3600;
 
         @AttributeDefinition(name = "Provider TTL (s)", description = "Provider entries expire this long after they were received.")
-        long provider_ttl_s() default 48 * 3600;
+        long provider__ttl__s() default 48 * 3600;
 
         @AttributeDefinition(name = "Republish interval (s)", description = "How often this node re-announces what it provides and puts again the records it put itself.")
-        long republish_s() default 22 * 3600;
+        long republish__s() default 22 * 3600;
 
         @AttributeDefinition(name = "Refresh interval (s)", description = "Routing-table refresh period.")
-        long refresh_s() default 300;
+        long refresh__s() default 300;
 
         @AttributeDefinition(name = "Open namespaces",
                 description = "Comma-separated record namespaces that accept any value up to the size limit (newest wins).")
-        String open_namespaces() default "mesh";
+        String open__namespaces() default "mesh";
 
         @AttributeDefinition(name = "Max record value (bytes)")
-        int max_record_bytes() default 65_536;
+        int max__record__bytes() default 65_536;
 
         @AttributeDefinition(name = "Max records")
-        int max_records() default 16_384;
+        int max__records() default 16_384;
 
         @AttributeDefinition(name = "Max record store bytes",
                 description = "Bound of the record store: key plus value bytes summed over the records (default 64 MiB).")
-        long max_record_store_bytes() default DhtSettings.DEFAULT_MAX_RECORD_STORE_BYTES;
+        long max__record__store__bytes() default DhtSettings.DEFAULT_MAX_RECORD_STORE_BYTES;
 
         @AttributeDefinition(name = "Max records per peer",
                 description = "Records one remote peer may store on this node in open namespaces (counting all it stored).")
-        int max_records_per_peer() default DhtSettings.DEFAULT_MAX_RECORDS_PER_PEER;
+        int max__records__per__peer() default DhtSettings.DEFAULT_MAX_RECORDS_PER_PEER;
 
         @AttributeDefinition(name = "Max bytes per peer",
                 description = "Record bytes (key plus value) one remote peer may store on this node in open namespaces (default 2 MiB).")
-        long max_bytes_per_peer() default DhtSettings.DEFAULT_MAX_BYTES_PER_PEER;
+        long max__bytes__per__peer() default DhtSettings.DEFAULT_MAX_BYTES_PER_PEER;
 
         @AttributeDefinition(name = "Max provider keys")
-        int max_provider_keys() default 16_384;
+        int max__provider__keys() default 16_384;
 
         @AttributeDefinition(name = "Max providers per key")
-        int max_providers_per_key() default 64;
+        int max__providers__per__key() default 64;
 
         @AttributeDefinition(name = "Requests per second per peer", description = "Inbound rate limit (burst: twice this).")
-        int requests_per_second() default 50;
+        int requests__per__second() default 50;
     }
 
     private final BundleContext context;
@@ -197,11 +197,11 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
     }
 
     static DhtSettings settings(Config c) {
-        return new DhtSettings(c.k(), c.concurrency(), Duration.ofMillis(c.request_timeout_ms()),
-                Duration.ofMillis(c.query_timeout_ms()), Duration.ofSeconds(c.record_ttl_s()),
-                Duration.ofSeconds(c.provider_ttl_s()), Duration.ofSeconds(c.republish_s()), list(c.open_namespaces()),
-                c.max_record_bytes(), c.max_records(), c.max_provider_keys(), c.max_providers_per_key(),
-                c.requests_per_second(), c.max_record_store_bytes(), c.max_records_per_peer(), c.max_bytes_per_peer());
+        return new DhtSettings(c.k(), c.concurrency(), Duration.ofMillis(c.request__timeout__ms()),
+                Duration.ofMillis(c.query__timeout__ms()), Duration.ofSeconds(c.record__ttl__s()),
+                Duration.ofSeconds(c.provider__ttl__s()), Duration.ofSeconds(c.republish__s()), list(c.open__namespaces()),
+                c.max__record__bytes(), c.max__records(), c.max__provider__keys(), c.max__providers__per__key(),
+                c.requests__per__second(), c.max__record__store__bytes(), c.max__records__per__peer(), c.max__bytes__per__peer());
     }
 
     static List<String> list(String text) {
@@ -320,9 +320,9 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
                 }
             }
             long now = System.nanoTime();
-            if (now - lastRefresh >= TimeUnit.SECONDS.toNanos(c.refresh_s())) {
+            if (now - lastRefresh >= TimeUnit.SECONDS.toNanos(c.refresh__s())) {
                 lastRefresh = now;
-                n.refresh(random, TimeUnit.SECONDS.toNanos(c.refresh_s()));
+                n.refresh(random, TimeUnit.SECONDS.toNanos(c.refresh__s()));
             }
             n.republishDue().thenAccept(done -> {
                 if (done > 0) {
@@ -351,10 +351,10 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
     synchronized void modified(Config c) {
         Config old = config;
         if (restartKey(old).equals(restartKey(c))) {
-            validators.configure(list(c.open_namespaces()), c.max_record_bytes());
+            validators.configure(list(c.open__namespaces()), c.max__record__bytes());
             config = c;
             applyMode(c);
-            LOG.info("DHT reconfigured live: {} mode, open namespaces {}", c.mode(), list(c.open_namespaces()));
+            LOG.info("DHT reconfigured live: {} mode, open namespaces {}", c.mode(), list(c.open__namespaces()));
             return;
         }
         unregisterHandler();
@@ -363,10 +363,10 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
 
     /** The settings whose change rebuilds the node (everything but mode and the open namespaces). */
     private static List<Object> restartKey(Config c) {
-        return List.of(c.protocol(), c.bootstrap(), c.k(), c.concurrency(), c.request_timeout_ms(), c.query_timeout_ms(),
-                c.record_ttl_s(), c.provider_ttl_s(), c.republish_s(), c.refresh_s(), c.max_records(),
-                c.max_record_store_bytes(), c.max_records_per_peer(), c.max_bytes_per_peer(),
-                c.max_provider_keys(), c.max_providers_per_key(), c.requests_per_second());
+        return List.of(c.protocol(), c.bootstrap(), c.k(), c.concurrency(), c.request__timeout__ms(), c.query__timeout__ms(),
+                c.record__ttl__s(), c.provider__ttl__s(), c.republish__s(), c.refresh__s(), c.max__records(),
+                c.max__record__store__bytes(), c.max__records__per__peer(), c.max__bytes__per__peer(),
+                c.max__provider__keys(), c.max__providers__per__key(), c.requests__per__second());
     }
 
     @Reference(service = RecordValidator.class, cardinality = ReferenceCardinality.MULTIPLE,

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * least valuable peers until {@code lowWater} remain. Never trimmed: a peer protected under any tag,
  * a peer with a connection younger than the grace period (age counted from when this manager first
  * saw it), a peer with a stream open on any connection (a transfer in progress, see
- * {@link Connection#openStreams()}). Value: the sum of the peer's tags plus {@code extraValue}
+ * {@link Connection#openStreamsByProtocol()}) other than the long-lived streams of
+ * {@link Limits#longLivedProtocols()} (gossip keeps one to every pubsub peer: counting it would make
+ * every such peer untrimmable; the pubsub bundle protects its mesh members by tag instead). Value: the sum of the peer's tags plus {@code extraValue}
  * (e.g. DHT servers); ties go to the youngest connection. {@link #trim()} blocks for at most the
  * host's close of the chosen connections. Thread-safe.
  */
@@ -35,13 +37,26 @@ public final class ConnectionTrimmer implements ConnectionManager {
     static final int MAX_TAGS_PER_PEER = 32;
     static final int MAX_PEERS = 8192;
 
-    /** Water marks and grace period. */
-    public record Limits(int lowWater, int highWater, Duration grace) {
+    /** The pubsub protocols: one long-lived stream per peer, never a transfer. */
+    public static final Set<String> PUBSUB_PROTOCOLS = Set.of("/meshsub/1.2.0", "/meshsub/1.1.0", "/meshsub/1.0.0",
+            "/floodsub/1.0.0");
+
+    /**
+     * Water marks, grace period, and the protocols whose open streams do not keep a peer from being
+     * trimmed.
+     */
+    public record Limits(int lowWater, int highWater, Duration grace, Set<String> longLivedProtocols) {
         public Limits {
             if (lowWater < 0 || highWater < lowWater) {
                 throw new IllegalArgumentException("connection manager: need 0 <= low_water (" + lowWater
                         + ") <= high_water (" + highWater + ")");
             }
+            longLivedProtocols = Set.copyOf(longLivedProtocols);
+        }
+
+        /** With the pubsub protocols as the long-lived ones. */
+        public Limits(int lowWater, int highWater, Duration grace) {
+            this(lowWater, highWater, grace, PUBSUB_PROTOCOLS);
         }
     }
 
@@ -74,6 +89,11 @@ public final class ConnectionTrimmer implements ConnectionManager {
         synchronized (seen) {
             seen.putIfAbsent(c, nanos.getAsLong());
         }
+    }
+
+    /** Whether {@code c} has a stream open other than a long-lived one (negotiating streams count). */
+    static boolean transferring(Connection c, Set<String> longLived) {
+        return c.openStreamsByProtocol().keySet().stream().anyMatch(p -> !longLived.contains(p));
     }
 
     @Override
@@ -158,7 +178,7 @@ public final class ConnectionTrimmer implements ConnectionManager {
         for (Map.Entry<PeerId, List<Connection>> e : byPeer.entrySet()) {
             PeerId p = e.getKey();
             if (isProtected(p) || now - youngest.get(p) < grace
-                    || e.getValue().stream().anyMatch(c -> c.openStreams() > 0)) {
+                    || e.getValue().stream().anyMatch(c -> transferring(c, l.longLivedProtocols()))) {
                 continue;
             }
             candidates.add(p);

@@ -61,52 +61,56 @@ public final class DiscoveryComponent implements Discovery, ConnectionManager {
         String bootstrap() default "";
 
         @AttributeDefinition(name = "Bootstrap interval (s)", description = "Below low water, bootstrap again at most this often.")
-        long bootstrap_interval_s() default 60;
+        long bootstrap__interval__s() default 60;
 
         @AttributeDefinition(name = "DNS server", description = "host[:port] for /dnsaddr/ TXT lookups; empty: the first nameserver of /etc/resolv.conf.")
-        String dns_server() default "";
+        String dns__server() default "";
 
         @AttributeDefinition(name = "DNS timeout (ms)", description = "One DNS try (two are made).")
-        int dns_timeout_ms() default 5000;
+        int dns__timeout__ms() default 5000;
 
         @AttributeDefinition(name = "dnsaddr depth", description = "Nested /dnsaddr/ levels followed at most.")
-        int dnsaddr_max_depth() default 4;
+        int dnsaddr__max__depth() default 4;
 
         @AttributeDefinition(name = "dnsaddr results", description = "Addresses one /dnsaddr/ yields at most.")
-        int dnsaddr_max_results() default 32;
+        int dnsaddr__max__results() default 32;
 
         @AttributeDefinition(name = "Low water", description = "Below this many connected peers, discovery dials; trimming stops here.")
-        int low_water() default 32;
+        int low__water() default 32;
 
         @AttributeDefinition(name = "High water", description = "Above this many connected peers, the least valuable are disconnected down to low water.")
-        int high_water() default 96;
+        int high__water() default 96;
 
         @AttributeDefinition(name = "Grace period (s)", description = "A connection younger than this is never trimmed.")
-        long grace_period_s() default 30;
+        long grace__period__s() default 30;
+
+        @AttributeDefinition(name = "Long-lived protocols",
+                description = "Comma-separated protocols whose open streams do not count as a transfer in progress (gossip keeps one per peer).")
+        String long__lived__protocols() default "/meshsub/1.2.0,/meshsub/1.1.0,/meshsub/1.0.0,/floodsub/1.0.0";
 
         @AttributeDefinition(name = "mDNS", description = "Multicast DNS discovery on the local network (_p2p._udp.local).")
         boolean mdns() default false;
 
         @AttributeDefinition(name = "mDNS query interval (s)")
-        long mdns_interval_s() default 10;
+        long mdns__interval__s() default 10;
 
         @AttributeDefinition(name = "mDNS interface", description = "Only this interface; empty: every up IPv4 interface.")
-        String mdns_interface() default "";
+        String mdns__interface() default "";
 
         @AttributeDefinition(name = "Random walk interval (s)", description = "DHT random walk period; 0: off.")
-        long random_walk_interval_s() default 300;
+        long random__walk__interval__s() default 300;
 
         @AttributeDefinition(name = "Max discovered peers", description = "Bound of the discovered-peer list.")
-        int max_discovered() default 1024;
+        int max__discovered() default 1024;
 
         @AttributeDefinition(name = "Tick (s)", description = "How often the low and high water marks are checked.")
-        long tick_s() default 10;
+        long tick__s() default 10;
 
         @AttributeDefinition(name = "DHT protocol", description = "Peers announcing it are worth dht_peer_value more when trimming.")
-        String dht_protocol() default "/ipfs/kad/1.0.0";
+        String dht__protocol() default "/ipfs/kad/1.0.0";
 
         @AttributeDefinition(name = "DHT peer value")
-        int dht_peer_value() default 10;
+        int dht__peer__value() default 10;
     }
 
     private final Host host;
@@ -131,9 +135,9 @@ public final class DiscoveryComponent implements Discovery, ConnectionManager {
         this.host = host;
         this.config = config;
         this.trimmer = new ConnectionTrimmer(host, limits(config), System::nanoTime,
-                p -> host.peerStore().protocols(p).contains(this.config.dht_protocol()) ? this.config.dht_peer_value() : 0);
+                p -> host.peerStore().protocols(p).contains(this.config.dht__protocol()) ? this.config.dht__peer__value() : 0);
         this.bootstrapper = new Bootstrapper(host, resolver(config), timer);
-        this.service = new DiscoveryService(host, new DiscoveredPeers(config.max_discovered()), trimmer, bootstrapper,
+        this.service = new DiscoveryService(host, new DiscoveredPeers(config.max__discovered()), trimmer, bootstrapper,
                 settings(config), Clock.systemUTC(), System::nanoTime, timer);
         this.walk = new RandomWalk(routing::get, service::report, new SecureRandom());
         this.subscription = events.subscribe(service::onEvent);
@@ -141,11 +145,13 @@ public final class DiscoveryComponent implements Discovery, ConnectionManager {
     }
 
     static ConnectionTrimmer.Limits limits(Config c) {
-        return new ConnectionTrimmer.Limits(c.low_water(), c.high_water(), Duration.ofSeconds(c.grace_period_s()));
+        return new ConnectionTrimmer.Limits(c.low__water(), c.high__water(), Duration.ofSeconds(c.grace__period__s()),
+                java.util.Arrays.stream(c.long__lived__protocols().split(",")).map(String::trim).filter(p -> !p.isEmpty())
+                        .collect(java.util.stream.Collectors.toSet()));
     }
 
     static DiscoveryService.Settings settings(Config c) {
-        return new DiscoveryService.Settings(bootstrapList(c.bootstrap()), Duration.ofSeconds(c.bootstrap_interval_s()));
+        return new DiscoveryService.Settings(bootstrapList(c.bootstrap()), Duration.ofSeconds(c.bootstrap__interval__s()));
     }
 
     /** The bootstrap multiaddrs; a bad one is named. */
@@ -161,9 +167,9 @@ public final class DiscoveryComponent implements Discovery, ConnectionManager {
 
     /** The resolver; a missing DNS server only fails /dnsaddr/ lookups, not the component. */
     static DnsaddrResolver resolver(Config c) {
-        Duration timeout = Duration.ofMillis(c.dns_timeout_ms());
-        return new DnsaddrResolver(name -> new DnsClient(DnsClient.server(c.dns_server()), timeout).txt(name),
-                c.dnsaddr_max_depth(), c.dnsaddr_max_results());
+        Duration timeout = Duration.ofMillis(c.dns__timeout__ms());
+        return new DnsaddrResolver(name -> new DnsClient(DnsClient.server(c.dns__server()), timeout).txt(name),
+                c.dnsaddr__max__depth(), c.dnsaddr__max__results());
     }
 
     private void tick() {
@@ -183,22 +189,22 @@ public final class DiscoveryComponent implements Discovery, ConnectionManager {
         if (tick != null) {
             tick.cancel(false);
         }
-        tick = timer.scheduleWithFixedDelay(this::tick, 0, Math.max(1, c.tick_s()), TimeUnit.SECONDS);
+        tick = timer.scheduleWithFixedDelay(this::tick, 0, Math.max(1, c.tick__s()), TimeUnit.SECONDS);
         if (walking != null) {
             walking.cancel(false);
             walking = null;
         }
-        if (c.random_walk_interval_s() > 0) {
+        if (c.random__walk__interval__s() > 0) {
             walking = timer.scheduleWithFixedDelay(() -> walk.walk().whenComplete((n, e) -> {
                 if (e != null) {
                     LOG.debug("DHT random walk failed: {}", e.toString());
                 } else if (n > 0) {
                     LOG.debug("DHT random walk found {} peers", n);
                 }
-            }), Math.min(30, c.random_walk_interval_s()), c.random_walk_interval_s(), TimeUnit.SECONDS);
+            }), Math.min(30, c.random__walk__interval__s()), c.random__walk__interval__s(), TimeUnit.SECONDS);
         }
-        boolean mdnsChanged = mdns == null || old != c && (old.mdns() != c.mdns() || old.mdns_interval_s() != c.mdns_interval_s()
-                || !old.mdns_interface().equals(c.mdns_interface()));
+        boolean mdnsChanged = mdns == null || old != c && (old.mdns() != c.mdns() || old.mdns__interval__s() != c.mdns__interval__s()
+                || !old.mdns__interface().equals(c.mdns__interface()));
         if (mdnsChanged || !c.mdns()) {
             stopMdns();
         }
@@ -206,7 +212,7 @@ public final class DiscoveryComponent implements Discovery, ConnectionManager {
             try {
                 mdns = new MdnsService(host.peerId(), host::listenAddresses,
                         a -> service.report(a.peer(), a.addresses(), DiscoverySource.MDNS),
-                        new MdnsService.Settings(Duration.ofSeconds(Math.max(1, c.mdns_interval_s())), c.mdns_interface())).start();
+                        new MdnsService.Settings(Duration.ofSeconds(Math.max(1, c.mdns__interval__s())), c.mdns__interface())).start();
             } catch (HivemeshException e) {
                 LOG.warn("mDNS is on but cannot start: {}", e.getMessage());
             }
@@ -224,7 +230,7 @@ public final class DiscoveryComponent implements Discovery, ConnectionManager {
     void modified(Config c) {
         apply(c);
         LOG.info("discovery reconfigured: low/high water {}/{}, grace {} s, mDNS {}, {} bootstrap addresses",
-                c.low_water(), c.high_water(), c.grace_period_s(), c.mdns() ? "on" : "off", bootstrapList(c.bootstrap()).size());
+                c.low__water(), c.high__water(), c.grace__period__s(), c.mdns() ? "on" : "off", bootstrapList(c.bootstrap()).size());
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)

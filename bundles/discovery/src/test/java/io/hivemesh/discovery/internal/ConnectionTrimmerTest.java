@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 /** The connection manager on a real host with real peers on loopback; time is a settable clock. */
 class ConnectionTrimmerTest {
     private static final String HOLD = "/hivemesh-test/hold/1.0.0";
+    /** Stands for a gossip stream: held open like HOLD, but declared long-lived to the trimmer. */
+    private static final String LONG_LIVED = "/hivemesh-test/long-lived/1.0.0";
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private Libp2pHost hub;
     private final List<Libp2pHost> peers = new ArrayList<>();
@@ -32,6 +34,7 @@ class ConnectionTrimmerTest {
     void start() throws Exception {
         hub = Hosts.start();
         hub.addStreamHandler(HOLD, s -> held.add(s)); // keeps inbound streams open: a transfer in progress
+        hub.addStreamHandler(LONG_LIVED, s -> held.add(s));
         for (int i = 0; i < 4; i++) {
             Libp2pHost p = Hosts.start();
             p.connect(Hosts.full(hub)).get(30, TimeUnit.SECONDS);
@@ -120,5 +123,37 @@ class ConnectionTrimmerTest {
         held.get(0).close();
         await("both sides count none after close", () -> out.openStreams() == 0 && hub.connections().stream()
                 .filter(c -> c.remotePeer().equals(id(1))).allMatch(c -> c.openStreams() == 0));
+    }
+
+    @Test
+    void aLongLivedStreamDoesNotKeepAPeerButATransferDoes() throws Exception {
+        ConnectionTrimmer t = new ConnectionTrimmer(hub, new ConnectionTrimmer.Limits(2, 2, Duration.ZERO,
+                Set.of(LONG_LIVED)), now::get, p -> 0);
+        for (int i = 0; i < 4; i++) {
+            peers.get(i).newStream(hub.peerId(), List.of(LONG_LIVED)).get(30, TimeUnit.SECONDS);
+        }
+        peers.get(0).newStream(hub.peerId(), List.of(HOLD)).get(30, TimeUnit.SECONDS);
+        await("the hub counts every stream by protocol", () -> hub.connections().stream()
+                .filter(c -> c.openStreamsByProtocol().containsKey(LONG_LIVED)).count() == 4
+                && hub.connections().stream().anyMatch(c -> c.openStreamsByProtocol().containsKey(HOLD)));
+        t.tag(id(1), "useful", 50);
+        // 4 peers > high 2: down to 2; peer 0 has a transfer, the others only long-lived streams;
+        // peer 1 is worth more than 2 and 3, so those go
+        assertEquals(2, t.trim());
+        await("peers 2 and 3 are gone", () -> connected(hub).equals(Set.of(id(0), id(1))));
+    }
+
+    @Test
+    void streamsAreCountedByProtocolUntilTheyClose() throws Exception {
+        Stream s = peers.get(1).newStream(hub.peerId(), List.of(HOLD)).get(30, TimeUnit.SECONDS);
+        Connection out = peers.get(1).connections().get(0);
+        await("the dialer counts its stream under its protocol",
+                () -> out.openStreamsByProtocol().equals(java.util.Map.of(HOLD, 1)));
+        s.close();
+        await("the hub counts peer 1's stream", () -> held.size() == 1);
+        held.get(0).close();
+        await("both sides count none after close", () -> out.openStreamsByProtocol().isEmpty()
+                && hub.connections().stream().filter(c -> c.remotePeer().equals(id(1)))
+                        .allMatch(c -> c.openStreamsByProtocol().isEmpty()));
     }
 }

@@ -49,7 +49,7 @@ class DiscoveryComponentTest {
                     if (m.getName().equals("annotationType")) {
                         return DiscoveryComponent.Config.class;
                     }
-                    Object v = overrides.get(m.getName());
+                    Object v = overrides.get(m.getName().replace("__", "_")); // DS reads "a__b()" as key "a_b"
                     return v != null ? v : m.getDefaultValue();
                 });
     }

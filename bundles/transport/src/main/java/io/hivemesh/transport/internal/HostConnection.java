@@ -7,6 +7,7 @@ import io.hivemesh.api.net.Stream;
 import io.hivemesh.api.peer.PeerId;
 import io.netty.channel.Channel;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** A secured yamux connection of a {@link Libp2pHost}, with its resource scope. Thread-safe. */
@@ -66,6 +67,11 @@ final class HostConnection implements Connection {
     public int openStreams() {
         ScopeUsage u = scope.usage();
         return u.inboundStreams() + u.outboundStreams();
+    }
+
+    @Override
+    public Map<String, Integer> openStreamsByProtocol() {
+        return scope.streamsByProtocol();
     }
 
     @Override

@@ -30,38 +30,38 @@ public final class LimitsComponent {
     public @interface Config {
         @AttributeDefinition(name = "System memory (bytes)",
                 description = "Bytes all streams and connections may buffer; 0: a quarter of the heap.")
-        long system_memory() default 0;
+        long system__memory() default 0;
 
         @AttributeDefinition(name = "Peer memory (bytes)",
                 description = "Bytes one peer may make this node buffer; 0: an eighth of the heap.")
-        long peer_memory() default 0;
+        long peer__memory() default 0;
 
         @AttributeDefinition(name = "Inbound connections", description = "Inbound connections in all.")
-        int inbound_connections() default 512;
+        int inbound__connections() default 512;
 
         @AttributeDefinition(name = "Outbound connections", description = "Outbound connections in all.")
-        int outbound_connections() default 512;
+        int outbound__connections() default 512;
 
         @AttributeDefinition(name = "Connections per IP", description = "Inbound connections from one IP address.")
-        int connections_per_ip() default 16;
+        int connections__per__ip() default 16;
 
         @AttributeDefinition(name = "Handshakes", description = "Connections in their handshake at once, each way.")
         int handshakes() default 64;
 
         @AttributeDefinition(name = "Handshakes per IP", description = "Inbound handshakes from one IP address at once.")
-        int handshakes_per_ip() default 8;
+        int handshakes__per__ip() default 8;
 
         @AttributeDefinition(name = "Connections per peer", description = "Each way.")
-        int connections_per_peer() default 8;
+        int connections__per__peer() default 8;
 
         @AttributeDefinition(name = "Streams per peer", description = "Each way, all protocols.")
-        int streams_per_peer() default 256;
+        int streams__per__peer() default 256;
 
         @AttributeDefinition(name = "Streams per connection", description = "Each way.")
-        int streams_per_connection() default 128;
+        int streams__per__connection() default 128;
 
         @AttributeDefinition(name = "Streams negotiating", description = "Streams still negotiating their protocol, each way.")
-        int streams_negotiating() default 256;
+        int streams__negotiating() default 256;
 
         @AttributeDefinition(name = "Streams", description = "Each way, in all.")
         int streams() default 8192;
@@ -88,16 +88,16 @@ public final class LimitsComponent {
     /** The resource limits of a configuration (defaults sized for a heap of {@code maxHeap} bytes). */
     static ResourceScopes.Config limits(Config c, long maxHeap) {
         ResourceScopes.Config d = ResourceScopes.Config.defaults(maxHeap);
-        long system = c.system_memory() > 0 ? c.system_memory() : d.system().memory();
-        long peer = c.peer_memory() > 0 ? c.peer_memory() : d.peer().memory();
+        long system = c.system__memory() > 0 ? c.system__memory() : d.system().memory();
+        long peer = c.peer__memory() > 0 ? c.peer__memory() : d.peer().memory();
         return new ResourceScopes.Config(
-                new ResourceScopes.Limits(system, c.inbound_connections(), c.outbound_connections(), c.streams(),
+                new ResourceScopes.Limits(system, c.inbound__connections(), c.outbound__connections(), c.streams(),
                         c.streams()),
                 new ResourceScopes.Limits(d.transientScope().memory(), c.handshakes(), c.handshakes(),
-                        c.streams_negotiating(), c.streams_negotiating()),
-                new ResourceScopes.Limits(peer, c.connections_per_peer(), c.connections_per_peer(), c.streams_per_peer(),
-                        c.streams_per_peer()),
-                new ResourceScopes.Limits(peer, 1, 1, c.streams_per_connection(), c.streams_per_connection()),
-                d.stream(), c.connections_per_ip(), c.handshakes_per_ip(), d.connectionBuffer(), d.protocolCap());
+                        c.streams__negotiating(), c.streams__negotiating()),
+                new ResourceScopes.Limits(peer, c.connections__per__peer(), c.connections__per__peer(), c.streams__per__peer(),
+                        c.streams__per__peer()),
+                new ResourceScopes.Limits(peer, 1, 1, c.streams__per__connection(), c.streams__per__connection()),
+                d.stream(), c.connections__per__ip(), c.handshakes__per__ip(), d.connectionBuffer(), d.protocolCap());
     }
 }

@@ -200,6 +200,8 @@ public final class ResourceScopes implements ResourceManager {
         private Scope peer;
         private boolean inTransient = true;
         private boolean closed;
+        /** Open streams of this connection by negotiated protocol ("" while negotiating). */
+        private final Map<String, Integer> streamsByProtocol = new HashMap<>();
 
         private ConnectionScope(long id, boolean inbound, InetAddress ip, long buffer, Scope scope) {
             this.id = id;
@@ -273,6 +275,7 @@ public final class ResourceScopes implements ResourceManager {
                 }
                 addStream(system, inboundStream, 1);
                 addStream(transientScope, inboundStream, 1);
+                countStream("", 1);
                 return new StreamScope(ids.incrementAndGet(), this, inboundStream);
             }
         }
@@ -299,6 +302,17 @@ public final class ResourceScopes implements ResourceManager {
                     }
                 }
             }
+        }
+
+        /** This connection's open streams by negotiated protocol ({@code ""}: still negotiating). */
+        public Map<String, Integer> streamsByProtocol() {
+            synchronized (lock) {
+                return Map.copyOf(streamsByProtocol);
+            }
+        }
+
+        private void countStream(String protocolId, int delta) {
+            streamsByProtocol.merge(protocolId, delta, (a, b) -> a + b == 0 ? null : a + b);
         }
 
         public ScopeUsage usage() {
@@ -366,6 +380,8 @@ public final class ResourceScopes implements ResourceManager {
                 protocol = p;
                 protocolPeer = pp;
                 this.protocolId = protocolId;
+                conn.countStream("", -1);
+                conn.countStream(protocolId, 1);
                 leaveTransient();
             }
         }
@@ -472,6 +488,7 @@ public final class ResourceScopes implements ResourceManager {
                 scope.memory = 0;
                 leaveTransient();
                 closed = true;
+                conn.countStream(protocolId == null ? "" : protocolId, -1);
                 addStream(conn.scope, inbound, -1);
                 if (conn.peer != null) {
                     addStream(conn.peer, inbound, -1);

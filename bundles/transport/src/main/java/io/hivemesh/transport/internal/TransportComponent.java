@@ -66,22 +66,22 @@ public final class TransportComponent {
 
         @AttributeDefinition(name = "Dial timeout (ms)",
                 description = "Overall deadline of a dial: DNS and every address tried.")
-        int dial_timeout_ms() default 10_000;
+        int dial__timeout__ms() default 10_000;
 
         @AttributeDefinition(name = "Upgrade timeout (ms)",
                 description = "Time allowed for multistream-select, the Noise handshake and muxer selection.")
-        int upgrade_timeout_ms() default 10_000;
+        int upgrade__timeout__ms() default 10_000;
 
         @AttributeDefinition(name = "Max receive window (bytes)",
                 description = "Largest per-stream yamux receive window reached by auto-tuning (min 262144).")
-        int max_window() default 16 * 1024 * 1024;
+        int max__window() default 16 * 1024 * 1024;
 
         @AttributeDefinition(name = "Idle timeout (s)",
                 description = "Connections without streams or traffic for this long are closed.")
-        int idle_timeout_s() default 300;
+        int idle__timeout__s() default 300;
 
         @AttributeDefinition(name = "I/O threads", description = "Netty event loop threads.")
-        int io_threads() default 2;
+        int io__threads() default 2;
 
         @AttributeDefinition(name = "Serve /perf/1.0.0",
                 description = "Serve the libp2p perf protocol (a free traffic source: off unless measuring).")
@@ -96,9 +96,9 @@ public final class TransportComponent {
 
     @Activate
     public TransportComponent(BundleContext context, Config config, @Reference NodeIdentity identity) {
-        HostConfig hc = new HostConfig(parseListen(config.listen()), Duration.ofMillis(config.dial_timeout_ms()),
-                Duration.ofMillis(config.upgrade_timeout_ms()), Math.max(config.max_window(), ReceiveWindow.INITIAL),
-                Duration.ofSeconds(Math.max(1, config.idle_timeout_s())), Math.max(1, config.io_threads()),
+        HostConfig hc = new HostConfig(parseListen(config.listen()), Duration.ofMillis(config.dial__timeout__ms()),
+                Duration.ofMillis(config.upgrade__timeout__ms()), Math.max(config.max__window(), ReceiveWindow.INITIAL),
+                Duration.ofSeconds(Math.max(1, config.idle__timeout__s())), Math.max(1, config.io__threads()),
                 config.perf(), ResourceScopes.Config.defaults(Runtime.getRuntime().maxMemory()), peerBookFile(context));
         host = new Libp2pHost(identity, hc);
         try {

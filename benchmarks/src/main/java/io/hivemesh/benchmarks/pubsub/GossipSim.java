@@ -47,18 +47,9 @@ public final class GossipSim {
     private static final long MAX_EVENTS = 400_000_000L;
     private static final int WALL_MINUTES = 20;
 
-    /** One scenario's parameters. */
-    record Config(int nodes, int messages, double killFraction, double spamFraction, long seed, int minDelayMs,
-            int maxDelayMs, int dial, int payloadBytes, int publishIntervalMs, int warmupMs, int drainMs,
-            int spamIntervalMs, boolean jsScoring) {
-        double meanDelayMs() {
-            return (minDelayMs + maxDelayMs) / 2.0;
-        }
-    }
-
     final SimClock clock = new SimClock();
     final SimStats stats = new SimStats();
-    private final Config cfg;
+    private final SimConfig cfg;
     private final GossipSettings settings = GossipSettings.defaults();
     private final Random random;
     private final List<SimNode> nodes = new ArrayList<>();
@@ -72,7 +63,7 @@ public final class GossipSim {
     private final Set<Integer> killed = new HashSet<>();
     private long spamCounter;
 
-    private GossipSim(Config cfg) {
+    private GossipSim(SimConfig cfg) {
         this.cfg = cfg;
         this.random = new Random(cfg.seed());
         this.publishedAt = new long[cfg.messages()];
@@ -89,7 +80,7 @@ public final class GossipSim {
 
     private SimResult run() {
         long wall0 = System.nanoTime();
-        SecureRandom keys = keyRandom(cfg.seed());
+        SecureRandom keys = SimSigning.seededRandom(cfg.seed());
         // jsScoring: js-libp2p's behaviour, topics without explicit parameters are not scored
         ScoreParams scoreParams = cfg.jsScoring() ? ScoreParams.defaults().withDefaultTopicParams(null)
                 : ScoreParams.defaults();
@@ -137,17 +128,6 @@ public final class GossipSim {
         }
         boolean complete = clock.run(end, MAX_EVENTS, wall0 + TimeUnit.MINUTES.toNanos(WALL_MINUTES));
         return result(complete, spam, (System.nanoTime() - wall0) / 1e9);
-    }
-
-    /** A seeded generator, so the node keys (and PeerIds) are the same in every run. */
-    private static SecureRandom keyRandom(long seed) {
-        try {
-            SecureRandom s = SecureRandom.getInstance("SHA1PRNG");
-            s.setSeed(seed);
-            return s;
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA1PRNG", e);
-        }
     }
 
     private void connect() {
@@ -400,17 +380,6 @@ public final class GossipSim {
                 survivors == 0 ? 0 : (double) meshTotal / survivors);
     }
 
-    static Config config(int n, String scenario, int messages, long seed) {
-        double kill = switch (scenario) {
-            case "kill10" -> 0.10;
-            case "kill30" -> 0.30;
-            default -> 0;
-        };
-        double spam = scenario.startsWith("spam10") ? 0.10 : 0;
-        return new Config(n, messages, kill, spam, seed, 20, 80, 10, 256, 200, 15_000, 20_000, 500,
-                scenario.equals("spam10js"));
-    }
-
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         String which = args.length > 1 ? args[1] : "all";
@@ -418,14 +387,9 @@ public final class GossipSim {
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 1;
         List<String> scenarios = which.equals("all") ? List.of("kill0", "kill10", "kill30", "spam10", "spam10js")
                 : List.of(which);
-        Config first = config(n, "kill0", messages, seed);
-        System.out.printf("gossipsub simulation: %d nodes, each dials %d, one-way delay uniform %d-%d ms (mean %.0f),"
-                        + " %d messages of %d bytes every %d ms after %d s warm-up, %d s drain; GossipSettings and"
-                        + " ScoreParams defaults, StrictSign Ed25519%n", n, first.dial(), first.minDelayMs(),
-                first.maxDelayMs(), first.meanDelayMs(), messages, first.payloadBytes(), first.publishIntervalMs(),
-                first.warmupMs() / 1000, first.drainMs() / 1000);
+        System.out.println(SimConfig.of(n, "kill0", messages, seed).describe());
         for (String s : scenarios) {
-            new GossipSim(config(n, s, messages, seed)).run().print();
+            new GossipSim(SimConfig.of(n, s, messages, seed)).run().print();
         }
     }
 }

@@ -4,7 +4,7 @@ package io.hivemesh.benchmarks.pubsub;
  * What one {@link GossipSim} scenario measured: delivery to the surviving honest nodes, latency,
  * copies and gossip per delivered message, spammer isolation, and the run's cost.
  */
-record SimResult(GossipSim.Config cfg, boolean complete, int survivors, long expected, long delivered, int p50,
+record SimResult(SimConfig cfg, boolean complete, int survivors, long expected, long delivered, int p50,
         int p99, int max, double copiesPerDelivery, double iwantPerDelivery, double spamIwantPerDelivery,
         double ihavePerDelivery, int spammers,
         int isolated, double isolationP50, double isolationMax, double spamGraylistedShare, long spamDelivered,
@@ -22,7 +22,7 @@ record SimResult(GossipSim.Config cfg, boolean complete, int survivors, long exp
 
     /** Prints the figures, one line per aspect. */
     void print() {
-        GossipSim.Config c = cfg;
+        SimConfig c = cfg;
         String scenario = String.format("N=%d kill=%.0f%% spam=%.0f%%%s", c.nodes(), c.killFraction() * 100,
                 c.spamFraction() * 100, c.jsScoring() ? " (js scoring: unconfigured topic unscored)" : "");
         System.out.printf("%s%s: delivery %.3f%% (%d/%d to %d survivors), latency p50 %d ms p99 %d ms max %d ms"

@@ -3,6 +3,7 @@ package io.hivemesh.benchmarks.pubsub;
 import io.hivemesh.api.peer.KeyType;
 import io.hivemesh.api.peer.PublicKey;
 import io.hivemesh.pubsub.internal.MessageSigning;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
@@ -22,6 +23,17 @@ final class SimSigning implements MessageSigning {
         byte[] pub = new byte[Ed25519.PUBLIC_KEY_SIZE];
         Ed25519.generatePublicKey(secret, 0, pub, 0);
         publicKey = new PublicKey(KeyType.ED25519, pub);
+    }
+
+    /** A seeded generator for the node keys, so the PeerIds are the same in every run. */
+    static SecureRandom seededRandom(long seed) {
+        try {
+            SecureRandom s = SecureRandom.getInstance("SHA1PRNG");
+            s.setSeed(seed);
+            return s;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA1PRNG", e);
+        }
     }
 
     @Override

@@ -381,6 +381,29 @@ class PeerScoreTest {
         assertEquals(0, s.trackedPeers());
     }
 
+    @Test
+    void retainedPeersAndTopicsPerPeerAreBounded() {
+        PeerScore s = scorer(ScoreParams.defaults());
+        List<PeerId> many = peers(PeerScore.MAX_RETAINED_PEERS + 1);
+        for (PeerId q : many) {
+            s.addPeer(q, null);
+            rejected(s, q, "bad-" + q, "x");
+            s.removePeer(q);  // negative: retained
+            clock.advance(1);
+        }
+        assertEquals(PeerScore.MAX_RETAINED_PEERS, s.trackedPeers());
+        assertEquals(0, s.score(many.get(0)), EPS, "the earliest to expire was dropped");
+        assertEquals(-10, s.score(many.get(1)), EPS);
+
+        PeerScore t = scorer(ScoreParams.defaults());
+        t.addPeer(p.get(0), null);
+        for (int i = 0; i < PeerScore.MAX_TOPICS_PER_PEER + 50; i++) {
+            rejected(t, p.get(0), "bad" + i, "topic-" + i);
+        }
+        assertEquals(-10.0 * PeerScore.MAX_TOPICS_PER_PEER, t.score(p.get(0)), EPS,
+                "topics beyond the bound get no counters");
+    }
+
     private static List<PeerId> peers(int n) {
         Random r = new Random(11);
         List<PeerId> out = new ArrayList<>();

@@ -268,7 +268,12 @@ public final class HostGossipNetwork implements GossipNetwork {
 
     private void onRead(GossipPeer p, MessageStream s, Optional<ByteBuffer> m, Throwable e) {
         if (peers.get(p.id) != p || (p.inbound != s && p.outbound != s)) {
-            return; // replaced or dropped meanwhile
+            // replaced or dropped meanwhile: its data is not used, but an oversized frame still counts
+            if (e != null && unwrap(e) instanceof MessageTooLargeException t) {
+                malformed.incrementAndGet();
+                inbound.malformed(p.id, "frame over " + settings.maxFrameBytes() + " bytes: " + t.getMessage());
+            }
+            return;
         }
         if (e != null) {
             Throwable t = unwrap(e);

@@ -366,7 +366,7 @@ class HostPubSubTest {
         a.connect(b);
         b.connect(c);
         assertTrue(await(() -> b.pubsub.mesh(TOPIC).containsAll(List.of(a.id(), c.id()))
-                && c.pubsub.mesh(TOPIC).contains(b.id()), WAIT));
+                && c.pubsub.mesh(TOPIC).contains(b.id()) && a.pubsub.mesh(TOPIC).contains(b.id()), WAIT));
 
         get(a.pubsub.publish(TOPIC, b("bad one")));
         get(a.pubsub.publish(TOPIC, b("good one")));

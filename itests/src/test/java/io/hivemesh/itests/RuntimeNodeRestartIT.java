@@ -30,7 +30,7 @@ class RuntimeNodeRestartIT {
 
     @Test
     void workloadIsFoundAgainAfterANodeRestart() throws Exception {
-        NodeScriptIT.Result start = NodeScriptIT.node("start", NODE);
+        NodeScript.Result start = NodeScriptIT.node("start", NODE);
         assertEquals(0, start.exit(), start.out());
         Path manifest = Files.createTempFile("hivemesh-restart", ".yaml");
         Files.writeString(manifest, """
@@ -44,21 +44,21 @@ class RuntimeNodeRestartIT {
                     command: [sh, -c, "mkdir -p /www; echo ok > /www/index.html; exec httpd -f -p 8080 -h /www"]
                     ports: [{containerPort: 8080, hostPort: %d}]
                 """.formatted(HTTP_PORT));
-        NodeScriptIT.Result deployed = NodeScriptIT.node("exec", NODE, "runtime:deploy --id it-restart " + manifest);
+        NodeScript.Result deployed = NodeScriptIT.node("exec", NODE, "runtime:deploy --id it-restart " + manifest);
         assertEquals(0, deployed.exit(), deployed.out());
         assertTrue(deployed.out().contains("RUNNING"), deployed.out());
 
         assertEquals(0, NodeScriptIT.node("stop", NODE).exit());
-        NodeScriptIT.Result again = NodeScriptIT.node("start", NODE);
+        NodeScript.Result again = NodeScriptIT.node("start", NODE);
         assertEquals(0, again.exit(), again.out());
 
-        NodeScriptIT.Result ps = NodeScriptIT.node("exec", NODE, "runtime:ps");
+        NodeScript.Result ps = NodeScriptIT.node("exec", NODE, "runtime:ps");
         assertEquals(0, ps.exit(), ps.out());
         Matcher row = Pattern.compile("it-restart\\s*[│|]\\s*survivor\\s*[│|]\\s*podman\\s*[│|]\\s*RUNNING").matcher(ps.out());
         assertTrue(row.find(), ps.out());
         assertFalse(row.find(), "the workload is listed once: " + ps.out());
 
-        NodeScriptIT.Result rm = NodeScriptIT.node("exec", NODE, "runtime:rm it-restart");
+        NodeScript.Result rm = NodeScriptIT.node("exec", NODE, "runtime:rm it-restart");
         assertTrue(rm.out().contains("Removed it-restart (podman)"), rm.out());
         assertFalse(NodeScriptIT.node("exec", NODE, "runtime:ps").out().contains("it-restart"));
         Files.deleteIfExists(manifest);

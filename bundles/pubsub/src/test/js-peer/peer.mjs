@@ -14,6 +14,9 @@
 //          (js default 10000), so a test can keep a peer out of js's mesh and see gossip at work.
 //   signaturePolicy: "StrictSign" (default) or "StrictNoSign" (js's policy is global: every topic; the
 //          message id is then js's default for unsigned messages, sha-256 of the data).
+//   doPX: true to send peer exchange in PRUNEs (js default false); js includes each offered peer's
+//          signed peer record from its peer store.
+//   acceptPXThreshold: js's acceptPXThreshold (default 10); PX from peers scoring below it is ignored.
 //   validate: { topic: "accept" | "reject" | "ignore" } a topic validator with a fixed answer, or
 //          "reject-prefix:<text>" to reject messages whose data starts with <text>.
 import { createLibp2p } from 'libp2p'
@@ -68,6 +71,8 @@ const node = await createLibp2p({
     pubsub: gossipsub({
       ...(noSign ? { globalSignaturePolicy: StrictNoSign } : { globalSignaturePolicy: StrictSign, msgIdFn }),
       allowPublishToZeroTopicPeers: true,
+      ...(opts.doPX ? { doPX: true } : {}),
+      ...(opts.acceptPXThreshold != null ? { scoreThresholds: { acceptPXThreshold: opts.acceptPXThreshold } } : {}),
       ...(opts.unsubscribeBackoffMs != null ? { unsubcribeBackoff: opts.unsubscribeBackoffMs } : {}),
       scoreParams: {
         IPColocationFactorThreshold: opts.ipColocationThreshold ?? 10,

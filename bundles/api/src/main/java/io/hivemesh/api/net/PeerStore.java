@@ -47,4 +47,30 @@ public interface PeerStore {
 
     /** Every peer with at least one unexpired entry. */
     Set<PeerId> peers();
+
+    /**
+     * The latest signed peer record (a libp2p RFC 0002 envelope holding an RFC 0003 peer record)
+     * accepted for {@code peer}, as received, to be relayed as is (gossipsub peer exchange does).
+     * Empty if none is held, and by default (a store that does not keep records).
+     */
+    default Optional<byte[]> signedPeerRecord(PeerId peer) {
+        return Optional.empty();
+    }
+
+    /**
+     * Verifies a signed peer record envelope said to be {@code expected}'s (size, payload type
+     * {@code libp2p-peer-record}, signature by the envelope's key, that the record names that key's
+     * peer and that this is {@code expected}) and, if its sequence number is above the one held (or
+     * none is held), keeps it and makes its addresses {@code expected}'s {@link AddressSource#CERTIFIED}
+     * ones.
+     *
+     * @return true if the record was accepted as new; false if it is not newer than the one held
+     *     (same or lower sequence number: a relayed copy may be older than what the peer told us)
+     * @throws IllegalArgumentException if the envelope does not verify, naming the peer and the problem
+     * @throws UnsupportedOperationException by default: a store that does not keep records cannot
+     *     certify addresses, and saying so beats pretending the record was merely old
+     */
+    default boolean addSignedPeerRecord(PeerId expected, byte[] envelope) {
+        throw new UnsupportedOperationException("this peer store does not take signed peer records");
+    }
 }

@@ -102,6 +102,12 @@ public final class DiscoveredPeers {
                 .map(Map.Entry::getKey).toList();
     }
 
+    /** How {@code peer} was found, if it is listed. */
+    public synchronized java.util.Optional<DiscoverySource> source(PeerId peer) {
+        Entry e = entries.get(peer);
+        return e == null ? java.util.Optional.empty() : java.util.Optional.of(e.source);
+    }
+
     public synchronized int size() {
         return entries.size();
     }

@@ -138,7 +138,7 @@ public final class DiscoveryComponent implements Discovery, ConnectionManager {
                 p -> host.peerStore().protocols(p).contains(this.config.dht__protocol()) ? this.config.dht__peer__value() : 0);
         this.bootstrapper = new Bootstrapper(host, resolver(config), timer);
         this.service = new DiscoveryService(host, new DiscoveredPeers(config.max__discovered()), trimmer, bootstrapper,
-                settings(config), Clock.systemUTC(), System::nanoTime, timer);
+                settings(config), Clock.systemUTC(), System::nanoTime, timer, routing::get);
         this.walk = new RandomWalk(routing::get, service::report, new SecureRandom());
         this.subscription = events.subscribe(service::onEvent);
         apply(config);

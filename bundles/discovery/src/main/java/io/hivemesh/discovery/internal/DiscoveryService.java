@@ -9,6 +9,7 @@ import io.hivemesh.api.net.AddressSource;
 import io.hivemesh.api.net.Connection;
 import io.hivemesh.api.net.Host;
 import io.hivemesh.api.peer.PeerId;
+import io.hivemesh.api.routing.PeerRouting;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import io.hivemesh.api.net.ConnectionEvent;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Discovery} service without OSGi: records every reported peer in the bounded
  * {@link DiscoveredPeers} and the host's peer store ({@link AddressSource#THIRD_PARTY}), dials new
- * peers while the node has fewer than the connection manager's low water mark of peers, and on each
+ * peers while the node has fewer than the connection manager's low water mark of peers (a PX or DHT
+ * peer known without any address is first looked up through the optional {@link PeerRouting}:
+ * {@link PeerLookups}, bounded in number and time), and on each
  * {@link #tick()} (periodic, and after a disconnect) re-bootstraps below low water (at most once per
  * bootstrap interval), dials known unconnected peers to fill up to low water, and trims above high
  * water. Thread-safe.
@@ -49,6 +53,7 @@ public final class DiscoveryService implements Discovery {
     private final ConnectionTrimmer trimmer;
     private final Bootstrapper bootstrapper;
     private final PeerDialer dialer;
+    private final PeerLookups lookups;
     private final Clock clock;
     private final LongSupplier nanos;
     private final Executor upkeep;
@@ -56,8 +61,19 @@ public final class DiscoveryService implements Discovery {
     private long lastBootstrap;
     private boolean bootstrapped;
 
+    /** Without peer routing: peers reported without addresses are listed, never looked up. */
     public DiscoveryService(Host host, DiscoveredPeers peers, ConnectionTrimmer trimmer, Bootstrapper bootstrapper,
             Settings settings, Clock clock, LongSupplier nanos, Executor upkeep) {
+        this(host, peers, trimmer, bootstrapper, settings, clock, nanos, upkeep, () -> null);
+    }
+
+    /**
+     * @param routing the DHT's peer routing, or null while none is bound: finds addresses of PX and
+     *     DHT peers reported without any
+     */
+    public DiscoveryService(Host host, DiscoveredPeers peers, ConnectionTrimmer trimmer, Bootstrapper bootstrapper,
+            Settings settings, Clock clock, LongSupplier nanos, Executor upkeep, Supplier<PeerRouting> routing) {
+        this.lookups = new PeerLookups(routing, nanos, PeerLookups.DEFAULT_DEADLINE);
         this.upkeep = upkeep;
         this.host = host;
         this.peers = peers;
@@ -131,8 +147,48 @@ public final class DiscoveryService implements Discovery {
             LOG.debug("discovery: found {} by {} at {}", peer, source, addrs);
         }
         if (!connected.contains(peer) && connected.size() < trimmer.limits().lowWater() && source != DiscoverySource.CONNECTION) {
-            dialer.dial(peer, knownAddresses(peer, addrs));
+            List<Multiaddr> known = knownAddresses(peer, addrs);
+            if (!known.isEmpty()) {
+                dialer.dial(peer, known);
+            } else if (lookedUp(source)) {
+                lookUpAndDial(peer, source);
+            }
         }
+    }
+
+    /** Whether peers found by {@code source} without addresses are looked up (PX, DHT). */
+    private static boolean lookedUp(DiscoverySource source) {
+        return source == DiscoverySource.PEER_EXCHANGE || source == DiscoverySource.DHT_WALK;
+    }
+
+    /** Public view of the lookups (counters for tests and operators). */
+    public PeerLookups lookups() {
+        return lookups;
+    }
+
+    /**
+     * Looks {@code peer} up (if {@link PeerLookups} allows and its dial backoff is over) and, on the
+     * upkeep executor, records what was found and dials it while still below low water. Returns
+     * whether a lookup started.
+     */
+    private boolean lookUpAndDial(PeerId peer, DiscoverySource source) {
+        if (!dialer.mayDial(peer)) {
+            return false;
+        }
+        return lookups.lookUp(peer).map(f -> f.thenAccept(found -> {
+            if (found.isEmpty()) {
+                LOG.debug("discovery: no addresses found for {} ({})", peer, source);
+                return;
+            }
+            try {
+                upkeep.execute(() -> {
+                    LOG.debug("discovery: looked up {} ({}): {}", peer, source, found);
+                    report(peer, found, source);
+                });
+            } catch (RejectedExecutionException stopping) {
+                LOG.debug("discovery is stopping: {} not dialed", peer);
+            }
+        })).isPresent();
     }
 
     private boolean record(PeerId peer, List<Multiaddr> addrs, DiscoverySource source) {
@@ -201,6 +257,9 @@ public final class DiscoveryService implements Discovery {
                     List<Multiaddr> addrs = host.peerStore().addresses(p);
                     if (!addrs.isEmpty()) {
                         dialer.dial(p, addrs);
+                        started++;
+                    } else if (peers.source(p).filter(DiscoveryService::lookedUp).map(src -> lookUpAndDial(p, src))
+                            .orElse(false)) {
                         started++;
                     }
                 }

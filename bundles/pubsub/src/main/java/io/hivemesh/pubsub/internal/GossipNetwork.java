@@ -2,6 +2,7 @@ package io.hivemesh.pubsub.internal;
 
 import io.hivemesh.api.peer.PeerId;
 import io.hivemesh.pubsub.internal.pb.RpcProto.RPC;
+import java.util.Optional;
 
 /**
  * What the {@code GossipRouter} needs from the network beneath it: a way to send an RPC to a peer and
@@ -20,4 +21,13 @@ public interface GossipNetwork {
 
     /** Closes this node's pubsub streams with {@code peer} (the connection stays), naming why in the log. */
     void dropPeer(PeerId peer, String reason);
+
+    /**
+     * The signed peer record (RFC 0002 envelope, as received) this node holds for {@code peer}, for
+     * the router to pass on in PRUNE peer exchange; empty if none is known (the default). Called on
+     * the router thread: must answer from memory.
+     */
+    default Optional<byte[]> signedPeerRecord(PeerId peer) {
+        return Optional.empty();
+    }
 }

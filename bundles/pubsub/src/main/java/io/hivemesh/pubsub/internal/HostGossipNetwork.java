@@ -194,6 +194,12 @@ public final class HostGossipNetwork implements GossipNetwork {
         return false;
     }
 
+    /** From the host's peer store (records it accepted from Identify or relayed ones). */
+    @Override
+    public Optional<byte[]> signedPeerRecord(PeerId peer) {
+        return host.peerStore().signedPeerRecord(peer);
+    }
+
     @Override
     public void dropPeer(PeerId peer, String reason) {
         GossipPeer p = peers.remove(peer);

@@ -37,6 +37,9 @@ final class Overlay {
     final Map<String, Set<PeerId>> fanout = new LinkedHashMap<>();
     final Map<String, Long> fanoutLastPublished = new HashMap<>();
     final Backoffs backoffs;
+    /** Signed peer records larger than this are left out of PX entries (the peer id still goes). */
+    static final int MAX_PX_RECORD_BYTES = 4096;
+    private final GossipNetwork network;
 
     Overlay(PeerId self, GossipSettings settings, PeerScoring scoring, RouterListener listener, Random random,
             LongSupplier clock, GossipNetwork network) {
@@ -47,6 +50,7 @@ final class Overlay {
         this.random = random;
         this.clock = clock;
         this.backoffs = new Backoffs(settings.heartbeatInterval().toMillis());
+        this.network = network;
         this.outbox = new Outbox(network, settings.maxRpcBytes(), p -> {
             PeerState s = peers.get(p);
             return s != null && !s.floodsub();
@@ -107,7 +111,11 @@ final class Overlay {
         outbox.prune(p, pruneMessage(p, topic, px, backoffMillis));
     }
 
-    /** PRUNE for {@code to}: backoff (v1.1+ peers) and, when enabled, PX of other non-negative topic peers. */
+    /**
+     * PRUNE for {@code to}: backoff (v1.1+ peers) and, when enabled, PX of other non-negative topic
+     * peers, each with its signed peer record when the network knows one of at most
+     * {@value #MAX_PX_RECORD_BYTES} bytes.
+     */
     ControlPrune pruneMessage(PeerId to, String topic, boolean px, long backoffMillis) {
         ControlPrune.Builder b = ControlPrune.newBuilder().setTopicID(topic);
         PeerState s = peers.get(to);
@@ -115,7 +123,10 @@ final class Overlay {
             b.setBackoff(backoffMillis / 1000);
             if (px && settings.peerExchange()) {
                 for (PeerId other : pick(topic, settings.prunePeers(), q -> !q.equals(to) && score(q) >= 0)) {
-                    b.addPeers(PeerInfo.newBuilder().setPeerID(ByteString.copyFrom(other.toBytes())));
+                    PeerInfo.Builder info = PeerInfo.newBuilder().setPeerID(ByteString.copyFrom(other.toBytes()));
+                    network.signedPeerRecord(other).filter(r -> r.length > 0 && r.length <= MAX_PX_RECORD_BYTES)
+                            .ifPresent(r -> info.setSignedPeerRecord(ByteString.copyFrom(r)));
+                    b.addPeers(info);
                 }
             }
         }

@@ -4,7 +4,6 @@ import io.hivemesh.api.crypto.NodeIdentity;
 import io.hivemesh.api.crypto.Signer;
 import io.hivemesh.api.discovery.ConnectionManager;
 import io.hivemesh.api.discovery.Discovery;
-import io.hivemesh.api.discovery.DiscoverySource;
 import io.hivemesh.api.net.ConnectionEvents;
 import io.hivemesh.api.net.Host;
 import io.hivemesh.api.net.ProtocolHandler;
@@ -42,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * PID {@value PubSubConfig#PID}) over the {@link Host}, registers its stream handler on the protocol
  * whiteboard for every id of {@link HostGossipNetwork#PROTOCOLS} (limits as service properties), and
  * provides {@link PubSub}. Binds the {@link TopicValidator} whiteboard (property
- * {@value TopicValidator#TOPIC}, one or several topics), reports peers offered by peer exchange to
- * {@link Discovery} and protects mesh peers under the tag "pubsub" with the {@link ConnectionManager}
+ * {@value TopicValidator#TOPIC}, one or several topics), takes peers offered by peer exchange
+ * ({@link PeerExchangeIntake}: their signed records into the peer store, then to {@link Discovery})
+ * and protects mesh peers under the tag "pubsub" with the {@link ConnectionManager}
  * when those optional services are present. A configuration change restarts the component (the
  * router's state is soft: meshes re-form within a few heartbeats).
  */
@@ -53,7 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class PubSubComponent implements PubSub {
     private static final Logger LOG = LoggerFactory.getLogger(PubSubComponent.class);
 
-    private final Host host;
     private final PubSubService service;
     private final ServiceRegistration<ProtocolHandler> handlerRegistration;
     private final Map<TopicValidator, List<String>> validators = new ConcurrentHashMap<>();
@@ -65,12 +64,11 @@ public final class PubSubComponent implements PubSub {
     @Activate
     public PubSubComponent(BundleContext context, PubSubConfig.Config config, @Reference Host host,
             @Reference ConnectionEvents events, @Reference NodeIdentity identity, @Reference Signer signer) {
-        this.host = host;
         GossipSettings settings = PubSubConfig.settings(config);
         this.service = new PubSubService(host, events, new IdentitySigning(identity, signer), settings,
                 PubSubConfig.networkSettings(config), PubSubConfig.scoring(config));
         validators.forEach((v, topics) -> topics.forEach(t -> service.addValidator(t, v)));
-        service.onPeerExchange(this::reportPeerExchange);
+        service.onPeerExchange(new PeerExchangeIntake(host.peerStore(), discovery::get));
         this.protectionListening = service.listen(protection);
         service.start();
         Dictionary<String, Object> props = new Hashtable<>(HostGossipNetwork.limitProperties(settings.maxRpcBytes()));
@@ -87,18 +85,6 @@ public final class PubSubComponent implements PubSub {
         }
         protectionListening.close();
         service.stop();
-    }
-
-    /**
-     * A peer offered by peer exchange goes to {@link Discovery} with the addresses this node's peer
-     * store knows for it. The signed peer record that may come with it is not opened here: its
-     * envelope format is the transport's (no API yet), so its addresses are not used.
-     */
-    private void reportPeerExchange(PeerId peer, byte[] signedPeerRecord) {
-        Discovery d = discovery.get();
-        if (d != null) {
-            d.report(peer, host.peerStore().addresses(peer), DiscoverySource.PEER_EXCHANGE);
-        }
     }
 
     // ---------------------------------------------------------------- whiteboard and optional services

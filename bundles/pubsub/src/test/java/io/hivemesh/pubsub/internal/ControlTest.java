@@ -118,6 +118,45 @@ class ControlTest {
     }
 
     @Test
+    void prunePeerExchangeCarriesTheSignedRecordsTheNetworkHolds() {
+        RouterFixture t = new RouterFixture(GossipSettings.defaults().toBuilder().peerExchange(true).build());
+        Node withRecord = t.peer(PeerState.MESHSUB_11);
+        Node oversized = t.peer(PeerState.MESHSUB_11);
+        Node without = t.peer(PeerState.MESHSUB_11);
+        byte[] record = {10, 20, 30, 40};
+        t.r.records.put(withRecord.id, record);
+        t.r.records.put(oversized.id, new byte[Overlay.MAX_PX_RECORD_BYTES + 1]);
+        Node pruned = t.peer(PeerState.MESHSUB_11);
+        pruned.inbox.clear();
+        t.r.router.unsubscribe(T); // leaving: every mesh peer gets PRUNE with PX
+        t.net.drain();
+        List<ControlPrune> prunes = Rpcs.prunes(pruned.from(t.r.id));
+        assertEquals(1, prunes.size());
+        java.util.Map<ByteString, ByteString> px = new java.util.HashMap<>();
+        for (PeerInfo info : prunes.get(0).getPeersList()) {
+            px.put(info.getPeerID(), info.getSignedPeerRecord());
+        }
+        assertEquals(java.util.Set.of(ByteString.copyFrom(withRecord.id.toBytes()), ByteString.copyFrom(oversized.id.toBytes()),
+                ByteString.copyFrom(without.id.toBytes())), px.keySet(), "the other topic peers are offered");
+        assertEquals(ByteString.copyFrom(record), px.get(ByteString.copyFrom(withRecord.id.toBytes())), "its record as held");
+        assertTrue(px.get(ByteString.copyFrom(oversized.id.toBytes())).isEmpty(), "a record over 4 KiB is left out");
+        assertTrue(px.get(ByteString.copyFrom(without.id.toBytes())).isEmpty(), "no record known: the id alone");
+    }
+
+    @Test
+    void aReceivedPeerExchangeRecordReachesTheListenerAsSent() {
+        Node x = peer(PeerState.MESHSUB_11);
+        Node stranger = net.raw();
+        byte[] record = {1, 2, 3, 4, 5};
+        r.scoring.setScore(x.id, 10);
+        net.inject(x, r, Rpcs.control(ControlMessage.newBuilder().addPrune(ControlPrune.newBuilder().setTopicID(T).setBackoff(60)
+                .addPeers(PeerInfo.newBuilder().setPeerID(ByteString.copyFrom(stranger.id.toBytes()))
+                        .setSignedPeerRecord(ByteString.copyFrom(record))))));
+        assertEquals(List.of(stranger.id), r.exchanged);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(record, r.exchangedRecords.get(0));
+    }
+
+    @Test
     void peerExchangeIsUsedOnlyFromPeersAboveTheAcceptThreshold() {
         Node x = peer(PeerState.MESHSUB_11);
         Node stranger = net.raw();

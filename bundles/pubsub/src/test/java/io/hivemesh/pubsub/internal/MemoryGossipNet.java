@@ -59,6 +59,10 @@ final class MemoryGossipNet {
         final List<PubSubMessage> delivered = new ArrayList<>();
         final List<PubSubEvent> events = new ArrayList<>();
         final List<PeerId> exchanged = new ArrayList<>();
+        /** The signed peer record that came with each {@link #exchanged} peer (empty if none). */
+        final List<byte[]> exchangedRecords = new ArrayList<>();
+        /** What {@link #signedPeerRecord} answers: the records this node's "peer store" holds. */
+        final Map<PeerId, byte[]> records = new HashMap<>();
         final List<Sent> inbox = new ArrayList<>();
         final List<String> dropped = new ArrayList<>();
         Function<PubSubMessage, ValidationResult> verdicts = m -> ValidationResult.ACCEPT;
@@ -89,6 +93,11 @@ final class MemoryGossipNet {
         }
 
         @Override
+        public java.util.Optional<byte[]> signedPeerRecord(PeerId peer) {
+            return java.util.Optional.ofNullable(records.get(peer));
+        }
+
+        @Override
         public void dropPeer(PeerId peer, String reason) {
             dropped.add(peer + ": " + reason);
         }
@@ -106,6 +115,7 @@ final class MemoryGossipNet {
         @Override
         public void peerExchange(PeerId peer, byte[] signedPeerRecord) {
             exchanged.add(peer);
+            exchangedRecords.add(signedPeerRecord);
         }
 
         long deliveredCount(byte[] messageId) {

@@ -1,5 +1,6 @@
 package io.hivemesh.pubsub.internal;
 
+import io.hivemesh.api.discovery.Discovery;
 import io.hivemesh.api.multiformats.Multiaddr;
 import io.hivemesh.api.peer.PeerId;
 import io.hivemesh.transport.internal.HostConfig;
@@ -8,19 +9,27 @@ import io.hivemesh.transport.internal.TestIdentity;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
  * A real libp2p host on 127.0.0.1 running a {@link PubSubService} the way the component wires it
- * (handler for every pubsub protocol with the glue's limits), for tests in this module.
+ * (handler for every pubsub protocol with the glue's limits, peer exchange through a
+ * {@link PeerExchangeIntake} into the host's peer store and {@link #discovery} when the test sets
+ * one), for tests in this module.
  */
 public final class PubSubTestNode implements AutoCloseable {
     public final Libp2pHost host;
     public final PubSubService pubsub;
+    /** Where peer exchange reports go (the component's optional Discovery reference); null: none. */
+    public final AtomicReference<Discovery> discovery = new AtomicReference<>();
+    public final PeerExchangeIntake peerExchange;
 
     private PubSubTestNode(Libp2pHost host, PubSubService pubsub) {
         this.host = host;
         this.pubsub = pubsub;
+        this.peerExchange = new PeerExchangeIntake(host.peerStore(), discovery::get);
+        pubsub.onPeerExchange(peerExchange);
     }
 
     /** Gossipsub defaults with a 200 ms heartbeat (meshes form faster; nothing else changes). */

@@ -446,6 +446,29 @@ public final class PeerBook implements PeerStore {
         return e == null || e.record == null ? Optional.empty() : Optional.of(e.record.clone());
     }
 
+    @Override
+    public Optional<byte[]> signedPeerRecord(PeerId peer) {
+        return signedRecord(peer);
+    }
+
+    /**
+     * A record relayed by a third party (gossipsub peer exchange) or handed in by a caller: verified
+     * by {@link PeerRecords#verify} (at most {@value PeerRecords#MAX_ENVELOPE} bytes, payload type,
+     * signature, that it names its signer and that the signer is {@code expected}), then
+     * {@link #certify certified}. A record with a seq not above the one held returns false: a relayed
+     * copy may well be older than what the peer itself sent in Identify.
+     */
+    @Override
+    public boolean addSignedPeerRecord(PeerId expected, byte[] envelope) {
+        PeerRecords.Verified record;
+        try {
+            record = PeerRecords.verify(envelope, expected);
+        } catch (ProtocolViolationException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return certify(record) == CertifyOutcome.ACCEPTED;
+    }
+
     /** The seq of the latest signed peer record accepted for {@code peer}. */
     public synchronized OptionalLong recordSeq(PeerId peer) {
         Entry e = peers.get(peer);

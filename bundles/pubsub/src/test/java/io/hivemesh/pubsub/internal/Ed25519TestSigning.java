@@ -65,6 +65,11 @@ final class Ed25519TestSigning implements MessageSigning {
 
     @Override
     public boolean verify(PublicKey key, byte[] bytes, byte[] signature) {
+        return jdkVerify(key, bytes, signature);
+    }
+
+    /** Ed25519 verification with the JDK's provider (shared by the test signers). */
+    static boolean jdkVerify(PublicKey key, byte[] bytes, byte[] signature) {
         if (key.type() != KeyType.ED25519) {
             return false;
         }

@@ -1,0 +1,162 @@
+package io.hivemesh.workload.internal;
+
+import io.hivemesh.api.peer.PeerId;
+import io.hivemesh.protocol.MachineMessage;
+import io.hivemesh.protocol.MachineMessage.Bid;
+import io.hivemesh.protocol.MachineMessage.Delete;
+import io.hivemesh.protocol.MachineMessage.Deploy;
+import io.hivemesh.protocol.MachineMessage.Heartbeat;
+import io.hivemesh.protocol.MachineMessage.LogsRequest;
+import io.hivemesh.protocol.MachineMessage.ShareDeposit;
+import io.hivemesh.protocol.MachineMessage.ShareRequest;
+import io.hivemesh.protocol.MachineMessage.StatusReport;
+import io.hivemesh.protocol.MachineMessage.Tender;
+import io.hivemesh.protocol.MachineMessage.WorkloadEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node's machine plane: routes each verified message to its role (owner, worker, share
+ * holder, logs), runs the worker's and the owner's loops, and reconciles with the runtime at start.
+ * Messages to this node itself are delivered here directly, unsigned, never over the network.
+ */
+public final class MachineNode implements MachineWire.Handler, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MachineNode.class);
+
+    private final MachineContext ctx;
+    private final OwnerTasks owner;
+    private final OwnerHealing healing;
+    private final WorkerReplicas worker;
+    private final ShareHolder holder;
+    private final ReplicaMonitor monitor;
+    private final ReplicaLogs logs;
+    private final NodeTable nodes;
+    private final ReplicaDirectory directory;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    public MachineNode(MachineContext ctx, OwnerTasks owner, OwnerHealing healing, WorkerReplicas worker,
+                       ShareHolder holder, ReplicaMonitor monitor, ReplicaLogs logs, NodeTable nodes,
+                       ReplicaDirectory directory) {
+        this.ctx = ctx;
+        this.owner = owner;
+        this.healing = healing;
+        this.worker = worker;
+        this.holder = holder;
+        this.monitor = monitor;
+        this.logs = logs;
+        this.nodes = nodes;
+        this.directory = directory;
+        ctx.reporter().deliverLocallyTo(this::onRequest);
+    }
+
+    /** Reconciles with the runtime, then serves the wire and starts the loops. */
+    public synchronized void start() {
+        try {
+            monitor.recover().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("reconciling the machine plane with the runtime did not finish: {}", e.toString());
+        }
+        running.add(ctx.wire().serve(this));
+        long every = ctx.settings().heartbeatInterval().toMillis();
+        ScheduledFuture<?> loop = ctx.executor().scheduleWithFixedDelay(() -> {
+            monitor.tick();
+            healing.tick();
+        }, 0, every, TimeUnit.MILLISECONDS);
+        running.add(() -> loop.cancel(false));
+    }
+
+    @Override
+    public synchronized void close() {
+        for (AutoCloseable c : running) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("stopping the machine plane: {}", e.toString());
+            }
+        }
+        running.clear();
+    }
+
+    @Override
+    public CompletableFuture<MachineMessage> onRequest(PeerId from, MachineMessage m) {
+        if (!from.equals(ctx.self())) {
+            healing.seen(from);
+        }
+        if (m instanceof Bid b) {
+            owner.onBid(b);
+            return done(null);
+        } else if (m instanceof Deploy d) {
+            return worker.onDeploy(d);
+        } else if (m instanceof ShareDeposit d) {
+            holder.onDeposit(d);
+            return done(null);
+        } else if (m instanceof ShareRequest r) {
+            return holder.onRequest(from, r);
+        } else if (m instanceof StatusReport s) {
+            directory.record(s);
+            owner.onStatus(from, s);
+            return done(null);
+        } else if (m instanceof Heartbeat h) {
+            nodes.record(h);
+            return done(healing.onHeartbeat(from, h));
+        } else if (m instanceof Delete d) {
+            CompletableFuture<MachineMessage> removed = worker.onDelete(d);
+            holder.onDelete(d);
+            return removed;
+        } else if (m instanceof LogsRequest r) {
+            return logs.serve(from, r);
+        }
+        return CompletableFuture.failedFuture(new WorkloadException("a " + MachineWire.kind(m)
+                + " is not a request this node answers"));
+    }
+
+    @Override
+    public void onGossip(String topic, MachineMessage m, PeerId signer) {
+        if (m instanceof Tender t && topic.equals(MachineTransport.TENDERS_TOPIC)) {
+            ctx.executor().execute(() -> worker.onTender(t));
+        } else if (m instanceof Delete d && topic.equals(MachineTransport.TENDERS_TOPIC)) {
+            worker.onDelete(d);
+            holder.onDelete(d);
+        } else if (m instanceof WorkloadEvent e) {
+            ctx.events().add(e);
+        } else if (m instanceof Heartbeat h) {
+            nodes.record(h);
+        } else if (m instanceof StatusReport s) {
+            directory.record(s);
+        }
+    }
+
+    public OwnerTasks owner() {
+        return owner;
+    }
+
+    public WorkerReplicas worker() {
+        return worker;
+    }
+
+    public NodeTable nodes() {
+        return nodes;
+    }
+
+    public ReplicaDirectory directory() {
+        return directory;
+    }
+
+    public ReplicaLogs logs() {
+        return logs;
+    }
+
+    public MachineContext context() {
+        return ctx;
+    }
+
+    private static CompletableFuture<MachineMessage> done(MachineMessage m) {
+        return CompletableFuture.completedFuture(m);
+    }
+}

@@ -61,8 +61,9 @@ public class NodeDistributionIT extends KarafTestSupport {
                 .filter(b -> b.getSymbolicName().startsWith("io.hivemesh."))
                 .collect(Collectors.toList());
         List<String> names = ours.stream().map(Bundle::getSymbolicName).sorted().collect(Collectors.toList());
-        assertEquals(List.of("io.hivemesh.api", "io.hivemesh.crypto", "io.hivemesh.dht", "io.hivemesh.discovery", "io.hivemesh.pubsub", "io.hivemesh.runtime",
-                "io.hivemesh.runtime-podman", "io.hivemesh.shell", "io.hivemesh.transport"), names);
+        assertEquals(List.of("io.hivemesh.api", "io.hivemesh.crypto", "io.hivemesh.dht", "io.hivemesh.discovery", "io.hivemesh.protocol",
+                "io.hivemesh.pubsub", "io.hivemesh.runtime", "io.hivemesh.runtime-podman", "io.hivemesh.shell",
+                "io.hivemesh.transport", "io.hivemesh.workload"), names);
         for (Bundle b : ours) {
             assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());
         }

@@ -149,6 +149,7 @@ public final class ReplicaMonitor {
                             && r.replica() == stale.replica() && r.owner().equals(owner.toString())) {
                         runtime.stop(r).whenComplete((v, e) -> {
                             worker.forget(r);
+                            ctx.reporter().report(r.withState("Removed", "stale for its owner"), List.of());
                             ctx.event(r.taskId(), r.generation(), "Removed", "replica " + r.replica()
                                     + " is stale for its owner; removed from " + ctx.self());
                         });

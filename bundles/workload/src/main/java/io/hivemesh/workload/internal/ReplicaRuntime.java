@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A replica on this node's runtime engine: the opened manifest checked against what was reserved,
- * cut to one replica, deployed under the replica's runtime id with this node's labels; stopped and
+ * cut to one replica, its unpublished container ports given free host ports, deployed under the replica's runtime id with this node's labels; stopped and
  * asked for its status by that id (so a restart finds it again through the runtime).
  */
 public final class ReplicaRuntime {
@@ -31,7 +31,7 @@ public final class ReplicaRuntime {
                 throw new WorkloadException("the manifest asks " + p.cpuMillis() + "m CPU and " + p.memoryBytes()
                         + " bytes per replica, more than the tender's " + r.cpuMillis() + "m and " + r.memoryBytes());
             }
-            one = ManifestResources.singleReplica(yaml);
+            one = HostPorts.assign(ManifestResources.singleReplica(yaml), HostPorts::freePort);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

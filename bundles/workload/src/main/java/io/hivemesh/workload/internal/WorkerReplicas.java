@@ -206,6 +206,8 @@ public final class WorkerReplicas {
                     && r.generation() <= d.generation() && (d.replica() < 0 || r.replica() == d.replica())) {
                 removals.add(runtime.stop(r).thenRun(() -> {
                     forget(r);
+                    ctx.reporter().report(r.withState("Removed", d.tombstone() ? "deleted by its owner"
+                            : "retired by its owner"), List.of());
                     ctx.event(r.taskId(), r.generation(), "Removed", "replica " + r.replica() + " removed from "
                             + ctx.self());
                 }));

@@ -26,6 +26,11 @@ final class InMemoryMeshForTests implements AutoCloseable {
         return t;
     });
     final AtomicLong messages = new AtomicLong();
+    /** Every request envelope sent, with its sender and receiver (for replay tests). */
+    final java.util.List<Sent> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    record Sent(PeerId from, PeerId to, byte[] envelope) {
+    }
     final AtomicLong bytes = new AtomicLong();
 
     Endpoint join(PeerId id) {
@@ -75,6 +80,9 @@ final class InMemoryMeshForTests implements AutoCloseable {
             }
             messages.incrementAndGet();
             bytes.addAndGet(envelope.length);
+            if (sent.size() < 100_000) {
+                sent.add(new Sent(self, peer, envelope.clone()));
+            }
             return CompletableFuture.supplyAsync(() -> to.inbound.onRequest(self, envelope), pool)
                     .thenCompose(f -> f)
                     .thenApply(reply -> {

@@ -75,7 +75,8 @@ final class InMemoryMeshForTests implements AutoCloseable {
         @Override
         public CompletableFuture<byte[]> request(PeerId peer, byte[] envelope, Duration timeout) {
             Endpoint to = endpoints.get(peer);
-            if (to == null || to.inbound == null || down.contains(peer) || down.contains(self)) {
+            Inbound in = to == null ? null : to.inbound;
+            if (in == null || down.contains(peer) || down.contains(self)) {
                 return CompletableFuture.failedFuture(new java.io.IOException("no connection to " + peer));
             }
             messages.incrementAndGet();
@@ -83,7 +84,7 @@ final class InMemoryMeshForTests implements AutoCloseable {
             if (sent.size() < 100_000) {
                 sent.add(new Sent(self, peer, envelope.clone()));
             }
-            return CompletableFuture.supplyAsync(() -> to.inbound.onRequest(self, envelope), pool)
+            return CompletableFuture.supplyAsync(() -> in.onRequest(self, envelope), pool)
                     .thenCompose(f -> f)
                     .thenApply(reply -> {
                         bytes.addAndGet(reply.length);
@@ -98,10 +99,11 @@ final class InMemoryMeshForTests implements AutoCloseable {
                 return CompletableFuture.failedFuture(new java.io.IOException("cut off"));
             }
             for (Endpoint e : endpoints.values()) {
-                if (e != this && e.inbound != null && !down.contains(e.self)) {
+                Inbound in = e.inbound;
+                if (e != this && in != null && !down.contains(e.self)) {
                     messages.incrementAndGet();
                     bytes.addAndGet(envelope.length);
-                    pool.execute(() -> e.inbound.onGossip(topic, self, envelope));
+                    pool.execute(() -> in.onGossip(topic, self, envelope));
                 }
             }
             return CompletableFuture.completedFuture(null);

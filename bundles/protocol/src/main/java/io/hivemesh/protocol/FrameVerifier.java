@@ -38,10 +38,15 @@ final class FrameVerifier {
 
     /** Verifies {@code frame}; throws {@link MalformedMessageException} naming the first problem. */
     static void verify(byte[] frame) {
-        new FrameVerifier(frame).verifyFrame();
+        verify(frame, WireShapes.FRAME);
     }
 
-    private void verifyFrame() {
+    /** Verifies {@code frame} against another root shape (the tests' deep and wide shapes). */
+    static void verify(byte[] frame, TableShape root) {
+        new FrameVerifier(frame).verifyFrame(root);
+    }
+
+    private void verifyFrame(TableShape root) {
         if (size < HEADER_BYTES) {
             throw fail("frame", size + " bytes is shorter than a frame header (" + HEADER_BYTES + ")");
         }
@@ -50,7 +55,7 @@ final class FrameVerifier {
                 throw fail("frame", "file identifier is not HMM1 (not a machine-plane frame)");
             }
         }
-        verifyTable(offsetAt(0, "frame root"), WireShapes.FRAME, 1);
+        verifyTable(offsetAt(0, "frame root"), root, 1);
     }
 
     private void verifyTable(int table, TableShape shape, int depth) {

@@ -39,6 +39,7 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
     private final NodeTable nodes;
     private final ReplicaDirectory directory;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private volatile java.util.function.Supplier<MachineMessage.NodeKeysRecord> ownKeys;
 
     public MachineNode(MachineContext ctx, OwnerTasks owner, OwnerHealing healing, WorkerReplicas worker,
                        ShareHolder holder, ReplicaMonitor monitor, ReplicaLogs logs, NodeTable nodes,
@@ -111,6 +112,9 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
             return removed;
         } else if (m instanceof LogsRequest r) {
             return logs.serve(from, r);
+        } else if (m instanceof MachineMessage.NodeKeysRecord && ownKeys != null) {
+            // A direct key exchange (when the DHT has no record yet): the envelopes authenticate both sides.
+            return done(ownKeys.get());
         }
         return CompletableFuture.failedFuture(new WorkloadException("a " + MachineWire.kind(m)
                 + " is not a request this node answers"));
@@ -130,6 +134,29 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
         } else if (m instanceof StatusReport s) {
             directory.record(s);
         }
+    }
+
+    /** Answers key-record requests with {@code keys} (this node's current record). */
+    public void serveKeys(java.util.function.Supplier<MachineMessage.NodeKeysRecord> keys) {
+        this.ownKeys = keys;
+    }
+
+    /**
+     * Asks {@code peer} directly for its key record, sending this node's own: the reply must be signed
+     * by {@code peer}, name it and not be expired.
+     */
+    public CompletableFuture<MachineMessage.NodeKeysRecord> askKeys(PeerId peer) {
+        java.util.function.Supplier<MachineMessage.NodeKeysRecord> mine = ownKeys;
+        if (mine == null) {
+            return CompletableFuture.failedFuture(new WorkloadException("this node has no key record to exchange"));
+        }
+        return ctx.wire().call(peer, mine.get(), ctx.settings().requestTimeout()).thenApply(reply -> {
+            if (reply.isEmpty() || !(reply.get() instanceof MachineMessage.NodeKeysRecord r) || !r.node().equals(peer)
+                    || r.expiresMillis() < ctx.clock().millis()) {
+                throw new WorkloadException(peer + " answered no valid key record of its own");
+            }
+            return r;
+        });
     }
 
     public OwnerTasks owner() {

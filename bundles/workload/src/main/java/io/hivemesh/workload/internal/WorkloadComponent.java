@@ -83,9 +83,13 @@ public final class WorkloadComponent {
                 config.capacity__memory__bytes(), config.reserve__percent());
         HostMachineTransport transport = new HostMachineTransport(host, requests, pubsub);
         Misbehaviour misbehaviour = new Misbehaviour(clock, 10, 60_000, peer -> host.disconnect(peer));
+        AtomicReference<MachineNode> self = new AtomicReference<>();
+        KeyLookup lookup = peer -> keys.lookup(peer).thenApply(r -> r.kemPublicKey())
+                .exceptionallyCompose(e -> self.get().askKeys(peer).thenApply(r -> r.kemPublicKey()));
         node = MachineNodes.create(new MachineNodes.Services(transport, signer, sealer, sharing, capabilities,
-                peer -> keys.lookup(peer).thenApply(r -> r.kemPublicKey()), store, probe::measure, engines,
-                routing::get, clock, executor, settings, misbehaviour));
+                lookup, store, probe::measure, engines, routing::get, clock, executor, settings, misbehaviour));
+        self.set(node);
+        node.serveKeys(keys::current);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(ProtocolHandler.PROTOCOL, MachineTransport.PROTOCOL);
         props.put(ProtocolLimits.PROP_MAX_MESSAGE_BYTES, MachineCodec.MAX_MESSAGE_BYTES + 64 * 1024);

@@ -160,4 +160,24 @@ class MachinePlaneTest {
         assertTrue(a.store().tombstone(v1.taskId()).isPresent());
         assertNotEquals(0, a.store().tombstone(v1.taskId()).get().generation());
     }
+
+    @Test
+    void keysAreExchangedDirectlyAndOnlyAPeersOwnRecordIsAccepted() throws Exception {
+        TestNode a = mesh.add(ROOMY);
+        TestNode b = mesh.add(ROOMY);
+        long now = System.currentTimeMillis();
+        var own = new io.hivemesh.protocol.MachineMessage.NodeKeysRecord(b.id(), b.sealer().kemPublicKey(), new byte[0],
+                1, now, now + 60_000);
+        a.node().serveKeys(() -> new io.hivemesh.protocol.MachineMessage.NodeKeysRecord(a.id(),
+                a.sealer().kemPublicKey(), new byte[0], 1, now, now + 60_000));
+        b.node().serveKeys(() -> own);
+        var got = a.node().askKeys(b.id()).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(java.util.Arrays.equals(b.sealer().kemPublicKey(), got.kemPublicKey()));
+        // b answering with an expired record of its own is refused.
+        b.node().serveKeys(() -> new io.hivemesh.protocol.MachineMessage.NodeKeysRecord(b.id(),
+                b.sealer().kemPublicKey(), new byte[0], 2, now - 120_000, now - 60_000));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> a.node().askKeys(b.id()).get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("no valid key record"), e.getCause().getMessage());
+    }
 }

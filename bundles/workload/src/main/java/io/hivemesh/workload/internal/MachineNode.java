@@ -54,6 +54,7 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
         this.nodes = nodes;
         this.directory = directory;
         ctx.reporter().deliverLocallyTo(this::onRequest);
+        ctx.reporter().copyTo(directory::record);
     }
 
     /** Reconciles with the runtime, then serves the wire and starts the loops. */

@@ -28,6 +28,7 @@ public final class StatusReporter {
     private final Clock clock;
     private final Duration timeout;
     private volatile BiFunction<PeerId, MachineMessage, CompletableFuture<MachineMessage>> local;
+    private volatile java.util.function.Consumer<StatusReport> localCopy = s -> { };
 
     public StatusReporter(PeerId self, MachineWire wire, Clock clock, Duration timeout) {
         this.self = self;
@@ -41,11 +42,17 @@ public final class StatusReporter {
         this.local = local;
     }
 
+    /** Where this node keeps its own reports (gossip does not come back to its sender). */
+    void copyTo(java.util.function.Consumer<StatusReport> copy) {
+        this.localCopy = copy;
+    }
+
     /** Reports {@code r}'s state (and its published ports) to its owner. */
     CompletableFuture<Void> report(RunningReplica r, List<PortMapping> ports) {
         StatusReport s = new StatusReport(r.taskId(), r.generation(), r.replica(), self, r.state(), r.reason(),
                 ports.stream().map(p -> new Port(p.container(), p.containerPort(), p.protocol(),
                         p.hostIp() == null ? "" : p.hostIp(), p.hostPort())).toList(), clock.millis());
+        localCopy.accept(s);
         wire.publish(MachineTransport.EVENTS_TOPIC, s).exceptionally(e -> null);
         return send(PeerId.parse(r.owner()), s).exceptionally(e -> {
             LOG.info("status of replica {} of task {} to its owner {} failed: {}", r.replica(), r.taskId(),

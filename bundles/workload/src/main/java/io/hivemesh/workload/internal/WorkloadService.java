@@ -81,8 +81,17 @@ public final class WorkloadService {
         Optional<OwnedTask> owned = node.owner().find(idOrName);
         if (owned.isPresent()) {
             List<ReplicaRow> rows = new ArrayList<>();
-            for (Assignment a : owned.get().assignments()) {
+            OwnedTask t = owned.get();
+            for (Assignment a : t.assignments()) {
                 rows.add(new ReplicaRow(a.replica(), a.node(), a.state(), a.generation(), a.ports(), a.reason()));
+            }
+            String why = node.context().events().of(t.taskId()).stream().filter(e -> e.kind().equals("Pending"))
+                    .reduce((x, y) -> y).map(e -> e.message()).orElse("being scheduled");
+            for (int r = 0; r < t.replicas(); r++) {
+                int replica = r;
+                if (t.assignments().stream().noneMatch(a -> a.replica() == replica && a.generation() == t.generation())) {
+                    rows.add(new ReplicaRow(r, "-", "Pending", t.generation(), List.of(), why));
+                }
             }
             rows.sort(java.util.Comparator.comparingInt(ReplicaRow::replica).thenComparingLong(ReplicaRow::generation));
             return rows;

@@ -11,12 +11,6 @@ public interface ContentRouting {
     CompletableFuture<Integer> provide(Cid cid);
 
     /**
-     * Stops announcing this node as a provider of {@code cid}: its own entry and its republishing
-     * end now; entries other peers hold expire with the provider TTL (the DHT has no remote delete).
-     */
-    CompletableFuture<Void> withdraw(Cid cid);
-
-    /**
      * Finds up to {@code limit} providers of {@code cid}, handing each to {@code onProvider} as soon
      * as it is found (at most once per peer, on a lookup thread); completes with the count found.
      * Cancelling the returned future stops the lookup.

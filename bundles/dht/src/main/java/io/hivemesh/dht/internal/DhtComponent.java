@@ -414,16 +414,6 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
     }
 
     @Override
-    public CompletableFuture<Void> withdraw(Cid cid) {
-        try {
-            node.withdraw(cid.multihash().toBytes());
-            return CompletableFuture.completedFuture(null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    @Override
     public CompletableFuture<Integer> findProviders(Cid cid, int limit, Consumer<PeerInfo> onProvider) {
         return node.findProviders(cid.multihash().toBytes(), limit, onProvider);
     }

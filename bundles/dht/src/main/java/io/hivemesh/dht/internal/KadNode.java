@@ -764,17 +764,6 @@ public final class KadNode {
     }
 
     /**
-     * Stops providing {@code key}: this node's own provider entry and its reprovide record are
-     * removed, so it is no longer announced or republished; the entries other peers hold expire
-     * with the provider TTL (Kademlia has no remote delete).
-     */
-    public boolean withdraw(byte[] key) {
-        boolean listed = providers.remove(key, selfInfo().peer());
-        boolean kept = provided != null && provided.remove(key);
-        return listed || kept;
-    }
-
-    /**
      * Finds up to {@code limit} providers of {@code key}, each handed to {@code onProvider} once, as
      * found; completes with the count.
      */

@@ -121,31 +121,6 @@ public final class ProviderStore {
         index.put(id, updated);
     }
 
-    /**
-     * Forgets that {@code provider} provides {@code key} (this node withdrawing itself); returns
-     * whether it was listed.
-     *
-     * @throws UncheckedIOException if the file cannot be written (nothing changes then)
-     */
-    public synchronized boolean remove(byte[] key, PeerId provider) {
-        KadId id = KadId.of(key);
-        awaitNotRewriting(id);
-        Key k = index.get(id);
-        if (k == null || !k.providers().containsKey(provider)) {
-            return false;
-        }
-        LinkedHashMap<PeerId, Entry> next = new LinkedHashMap<>(k.providers());
-        next.remove(provider);
-        Key updated = new Key(k.key(), next);
-        persist(id, updated);
-        if (next.isEmpty()) {
-            index.remove(id);
-        } else {
-            index.put(id, updated);
-        }
-        return true;
-    }
-
     private void persist(KadId id, Key k) {
         Path file = dir.resolve(id + SUFFIX);
         try {

@@ -326,19 +326,6 @@ public final class RecordStore {
         return !m.received().plus(ttl).isAfter(now);
     }
 
-    /** Deletes the record of {@code key}, if any (its file too); returns whether there was one. */
-    public boolean remove(byte[] key) {
-        KadId id = KadId.of(key);
-        synchronized (this) {
-            if (!index.containsKey(id)) {
-                return false;
-            }
-            unaccount(id);
-            deleting.add(id);
-        }
-        return delete(List.of(id)) == 1;
-    }
-
     /**
      * Deletes every expired record; returns how many files were deleted. The expired records leave
      * the index under the lock; their files are deleted after it is released.

@@ -365,27 +365,6 @@ class KadNodeTest {
     }
 
     @Test
-    void aWithdrawnKeyIsNoLongerReprovidedAndAgesOutElsewhere() throws Exception {
-        KadNode author = nodes.get(5);
-        byte[] cid = TestPeers.peers(1, 7).get(0).toBytes();
-        assertTrue(await(author.provide(cid)) >= 15);
-        assertTrue(author.withdraw(cid));
-        assertFalse(author.withdraw(cid), "withdrawing twice finds nothing the second time");
-        assertTrue(author.providers().get(cid).isEmpty(), "its own entry is gone");
-        assertTrue(new RecordStore(dir.resolve(author.self().toString()).resolve("provided"), clock,
-                DhtComponent.PUBLISHED_KEPT, 10).meta(cid).isEmpty(), "and its reprovide record");
-        // Other peers still hold the entry until the provider TTL; it is never reprovided.
-        List<PeerInfo> before = Collections.synchronizedList(new ArrayList<>());
-        assertEquals(1, await(nodes.get(33).findProviders(cid, 10, before::add)));
-        clock.advance(Duration.ofHours(24));
-        assertEquals(0, await(author.republishDue()), "nothing to reprovide");
-        clock.advance(Duration.ofHours(25));
-        nodes.forEach(n -> n.providers().expire());
-        List<PeerInfo> after = Collections.synchronizedList(new ArrayList<>());
-        assertEquals(0, await(nodes.get(33).findProviders(cid, 10, after::add)), "aged out: " + after);
-    }
-
-    @Test
     void providesMadeBeforeTheProvidedStoreExistedAreAdoptedOnce() throws Exception {
         KadNode author = nodes.get(6);
         byte[] cid = TestPeers.peers(1, 8).get(0).toBytes();

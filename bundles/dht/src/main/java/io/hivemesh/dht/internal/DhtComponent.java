@@ -19,6 +19,7 @@ import io.hivemesh.api.routing.RecordValidator;
 import io.hivemesh.api.routing.RoutingTableInfo;
 import io.hivemesh.api.routing.ValueStore;
 import java.io.File;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -410,7 +412,22 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
 
     @Override
     public CompletableFuture<Integer> provide(Cid cid) {
-        return node.provide(cid.multihash().toBytes());
+        return node.provide(cid.multihash().toBytes(), cid.toBytes());
+    }
+
+    @Override
+    public CompletableFuture<Void> withdraw(Cid cid) {
+        try {
+            node.withdraw(cid.multihash().toBytes());
+            return CompletableFuture.completedFuture(null);
+        } catch (UncheckedIOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Set<Cid> provided() {
+        return node.own().cids();
     }
 
     @Override

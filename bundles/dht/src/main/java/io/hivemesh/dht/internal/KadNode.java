@@ -7,6 +7,7 @@ import io.hivemesh.api.routing.InvalidRecordException;
 import io.hivemesh.api.routing.PeerInfo;
 import io.hivemesh.dht.internal.proto.DhtProto.Message;
 import io.hivemesh.dht.internal.proto.DhtProto.Record;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ public final class KadNode {
     private final Validators validators;
     private final RateLimiter limiter;
     private final TimeSource time;
-    private final RecordStore provided;
+    private final OwnProvides own;
     private final Throttle republishing = new Throttle(REPUBLISH_CONCURRENCY);
     private final RefusedPeers refused;
     private final Map<PeerId, CompletableFuture<Boolean>> admitting = new ConcurrentHashMap<>();
@@ -111,8 +112,9 @@ public final class KadNode {
      * @param published the records this node itself put, kept (apart from the records it holds for
      *                  the network, which expire) so that they can be put again; each one's received
      *                  time is when it was last (re)published; null: none are kept
-     * @param provided the keys this node itself provides (empty values), kept likewise; each one's
-     *                 received time is when it was last announced; null: none are kept
+     * @param provided the keys this node itself provides (values: the CIDs they were provided as, or
+     *                 empty), kept likewise; each one's received time is when it was last announced;
+     *                 null: none are kept (see {@link OwnProvides})
      */
     public KadNode(KadNetwork net, DhtSettings settings, TimeSource time, RecordStore records, ProviderStore providers,
                    Validators validators, RecordStore published, RecordStore provided) {
@@ -122,7 +124,7 @@ public final class KadNode {
         this.table = new RoutingTable(net.self(), settings.k());
         this.records = records;
         this.published = published;
-        this.provided = provided;
+        this.own = new OwnProvides(providers, provided);
         this.providers = providers;
         this.validators = validators;
         this.limiter = new RateLimiter(settings.requestsPerSecond(), 4096);
@@ -143,6 +145,11 @@ public final class KadNode {
 
     public ProviderStore providers() {
         return providers;
+    }
+
+    /** The keys this node provides itself. */
+    OwnProvides own() {
+        return own;
     }
 
     /** A copy of the routing table's buckets (for display). */
@@ -532,12 +539,8 @@ public final class KadNode {
                 }
             }
         }
-        if (provided != null) {
-            for (RecordStore.Meta m : provided.entries()) {
-                if (!m.received().plus(every).isAfter(now)) {
-                    queue(taskName("provide ", m.key()), () -> reprovide(m.key()), queued);
-                }
-            }
+        for (byte[] key : own.due(now, every)) {
+            queue(taskName("provide ", key), () -> reprovide(key), queued);
         }
         return CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).handle((v, e) -> queued.size());
     }
@@ -549,14 +552,9 @@ public final class KadNode {
      * @return how many keys were queued
      */
     public int adoptProvides() {
-        if (provided == null) {
-            return 0;
-        }
         List<CompletableFuture<Integer>> queued = new ArrayList<>();
-        for (byte[] key : providers.keysProvidedBy(net.self())) {
-            if (provided.meta(key).isEmpty()) {
-                queue(taskName("provide ", key), () -> reprovide(key), queued);
-            }
+        for (byte[] key : own.adopt(net.self())) {
+            queue(taskName("provide ", key), () -> reprovide(key), queued);
         }
         return queued.size();
     }
@@ -597,8 +595,17 @@ public final class KadNode {
         });
     }
 
+    /** Announces a key this node provides again; sends nothing if it was withdrawn meanwhile. */
     private CompletableFuture<Integer> reprovide(byte[] key) {
-        return provide(key).exceptionally(e -> {
+        try {
+            if (!own.reannounce(key, selfInfo())) {
+                return CompletableFuture.completedFuture(0);
+            }
+        } catch (IllegalStateException | UncheckedIOException e) {
+            LOG.warn("cannot reprovide DHT key {}: {}", KadId.of(key), e.getMessage());
+            return CompletableFuture.completedFuture(0);
+        }
+        return announce(key).exceptionally(e -> {
             LOG.warn("cannot reprovide DHT key {}: {}", KadId.of(key), e.getMessage());
             return 0;
         });
@@ -737,19 +744,41 @@ public final class KadNode {
         }
     }
 
-    /**
-     * Announces this node as a provider of {@code key} to the k closest peers (and remembers the key
-     * and the time in the store of its own provides, for reproviding); returns how many were told.
-     */
+    /** {@link #provide(byte[], byte[])} without a CID to remember. */
     public CompletableFuture<Integer> provide(byte[] key) {
+        return provide(key, NO_VALUE);
+    }
+
+    /**
+     * Announces this node as a provider of {@code key} to the k closest peers (and remembers the key,
+     * {@code cid} and the time in the store of its own provides, for reproviding); returns how many
+     * were told.
+     *
+     * @param cid the bytes of the CID {@code key} is the multihash of (for {@link OwnProvides#cids}); may be empty
+     */
+    public CompletableFuture<Integer> provide(byte[] key, byte[] cid) {
         try {
-            providers.add(key, selfInfo());
-            if (provided != null) {
-                provided.put(key, NO_VALUE);
-            }
-        } catch (IllegalStateException e) {
+            own.announce(key, cid, selfInfo());
+        } catch (IllegalStateException | UncheckedIOException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return announce(key);
+    }
+
+    /**
+     * Stops providing {@code key}: not reprovided any more, this node's own entry gone from its
+     * provider store. Nothing is sent (Kademlia has no remote delete): the entries peers hold expire
+     * {@link DhtSettings#providerTtl()} after they were last announced.
+     *
+     * @return whether this node provided it
+     * @throws UncheckedIOException if the change cannot be written
+     */
+    public boolean withdraw(byte[] key) {
+        return own.withdraw(key, net.self());
+    }
+
+    /** Sends ADD_PROVIDER for this node to the k closest peers of {@code key}; completes with how many were told. */
+    private CompletableFuture<Integer> announce(byte[] key) {
         Message add = Message.newBuilder().setType(Message.MessageType.ADD_PROVIDER).setKey(ByteString.copyFrom(key))
                 .addProviderPeers(DhtCodec.peer(selfInfo(), Message.ConnectionType.CONNECTED)).build();
         return closestPeers(key).thenCompose(peers -> {

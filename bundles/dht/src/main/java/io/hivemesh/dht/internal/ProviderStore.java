@@ -121,6 +121,32 @@ public final class ProviderStore {
         index.put(id, updated);
     }
 
+    /**
+     * Deletes the entry of {@code provider} for {@code key} now, live or expired (this node
+     * withdrawing its own provide; there is no remote delete in Kademlia).
+     *
+     * @return whether there was such an entry
+     * @throws UncheckedIOException if the file cannot be rewritten (nothing changes then)
+     */
+    public synchronized boolean remove(byte[] key, PeerId provider) {
+        KadId id = KadId.of(key);
+        awaitNotRewriting(id);
+        Key k = index.get(id);
+        if (k == null || !Arrays.equals(k.key(), key) || !k.providers().containsKey(provider)) {
+            return false;
+        }
+        LinkedHashMap<PeerId, Entry> next = new LinkedHashMap<>(k.providers());
+        next.remove(provider);
+        Key updated = new Key(k.key(), next);
+        persist(id, updated);
+        if (next.isEmpty()) {
+            index.remove(id);
+        } else {
+            index.put(id, updated);
+        }
+        return true;
+    }
+
     private void persist(KadId id, Key k) {
         Path file = dir.resolve(id + SUFFIX);
         try {

@@ -201,6 +201,29 @@ public final class RecordStore {
         }
     }
 
+    /**
+     * Deletes the record of {@code key} now, live or expired (for the small stores of this node's own
+     * puts and provides); the file goes before the index entry.
+     *
+     * @return whether the store held a record of that key
+     * @throws UncheckedIOException if the file cannot be deleted (nothing changes then)
+     */
+    public synchronized boolean remove(byte[] key) {
+        KadId id = KadId.of(key);
+        awaitNotDeleting(id);
+        Meta m = index.get(id);
+        if (m == null || !Arrays.equals(m.key(), key)) {
+            return false;
+        }
+        try {
+            AtomicFiles.delete(dir.resolve(fileName(key)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete DHT record " + id + ": " + e.getMessage(), e);
+        }
+        unaccount(id);
+        return true;
+    }
+
     private void awaitNotDeleting(KadId id) {
         while (deleting.contains(id)) {
             try {

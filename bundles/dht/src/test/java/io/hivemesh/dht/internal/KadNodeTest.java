@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.hivemesh.api.multiformats.Multihash;
 import io.hivemesh.api.peer.PeerId;
 import io.hivemesh.api.routing.InvalidRecordException;
 import io.hivemesh.api.routing.PeerInfo;
@@ -362,6 +363,42 @@ class KadNodeTest {
         List<PeerInfo> found = Collections.synchronizedList(new ArrayList<>());
         assertEquals(1, await(nodes.get(33).findProviders(cid, 10, found::add)));
         assertEquals(author.self(), found.get(0).peer());
+    }
+
+    @Test
+    void aWithdrawnKeyLeavesTheLocalStoreIsNotReprovidedAndAgesOutOnThePeers() throws Exception {
+        KadNode a = nodes.get(7);
+        KadNode b = nodes.get(31);
+        byte[] task = Multihash.sha256(b("task-a")).toBytes();
+        byte[] kept = Multihash.sha256(b("task-b")).toBytes();
+        assertTrue(await(a.provide(task)) >= 15);
+        assertTrue(await(a.provide(kept)) >= 15);
+        assertEquals(List.of(a.self()), providersSeenBy(b, task), "B finds A");
+
+        assertTrue(a.withdraw(task));
+        assertFalse(a.withdraw(task), "a second withdraw finds nothing to withdraw");
+        assertTrue(a.providers().get(task).stream().noneMatch(p -> p.peer().equals(a.self())),
+                "A's own provider store no longer lists A");
+        assertEquals(1, a.providers().keysProvidedBy(a.self()).size(), "only the kept key is listed for A");
+
+        clock.advance(Duration.ofHours(22));
+        assertEquals(1, await(a.republishDue()), "at the republish interval only the kept key is reprovided");
+        KadNode restarted = hub.add(a.self(), DhtSettings.defaults(), dir.resolve(a.self().toString()), clock, true);
+        await(restarted.bootstrap(List.of(new PeerInfo(nodes.get(0).self(), List.of(MemoryHub.addressOf(nodes.get(0).self()))))));
+        assertEquals(0, restarted.adoptProvides(), "the withdrawal survives a restart: nothing to adopt");
+        assertEquals(0, await(restarted.republishDue()), "and nothing to reprovide");
+
+        // no remote delete: the entries the peers got at the provide live out their 48 h
+        assertEquals(List.of(a.self()), providersSeenBy(b, task), "still found before the provider TTL");
+        clock.advance(Duration.ofHours(26));
+        assertEquals(List.of(), providersSeenBy(b, task), "gone 48 h after the last announcement");
+        assertEquals(List.of(a.self()), providersSeenBy(b, kept), "the reprovided key is still found");
+    }
+
+    private static List<PeerId> providersSeenBy(KadNode asker, byte[] key) throws Exception {
+        List<PeerInfo> found = Collections.synchronizedList(new ArrayList<>());
+        await(asker.findProviders(key, 10, found::add));
+        return found.stream().map(PeerInfo::peer).toList();
     }
 
     @Test

@@ -43,6 +43,17 @@ final class InMemoryProvidersForTests {
                 }
                 return CompletableFuture.completedFuture(null);
             }
+
+            @Override
+            public Set<Cid> provided() {
+                Set<Cid> mine = new java.util.HashSet<>();
+                providers.forEach((c, s) -> {
+                    if (s.contains(self)) {
+                        mine.add(c);
+                    }
+                });
+                return mine;
+            }
         };
     }
 }

@@ -103,6 +103,11 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
         } else if (m instanceof StatusReport s) {
             directory.record(s);
             owner.onStatus(from, s);
+            if (s.state().equals("Failed")) {
+                healing.backOff(s.taskId());
+            } else if (s.state().equals("Running")) {
+                healing.running(s.taskId());
+            }
             return done(null);
         } else if (m instanceof Heartbeat h) {
             nodes.record(h);

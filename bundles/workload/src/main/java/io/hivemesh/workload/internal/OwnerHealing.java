@@ -132,17 +132,29 @@ public final class OwnerHealing {
             synchronized (this) {
                 inFlight.remove(t.taskId());
                 if (e != null) {
-                    Duration b = backoff.getOrDefault(t.taskId(), ctx.settings().retenderMin());
-                    nextTender.put(t.taskId(), ctx.clock().millis() + b.toMillis());
-                    Duration doubled = b.multipliedBy(2);
-                    backoff.put(t.taskId(), doubled.compareTo(ctx.settings().retenderMax()) > 0
-                            ? ctx.settings().retenderMax() : doubled);
+                    backOff(t.taskId());
                 } else {
-                    backoff.remove(t.taskId());
                     nextTender.remove(t.taskId());
                 }
             }
         });
+    }
+
+    /**
+     * Delays the task's next tender by its backoff, then doubles the backoff (up to the maximum):
+     * after a tender nobody could take, and after a replica failed (so that a manifest that cannot
+     * run is not redeployed in a tight loop). A replica that runs resets it.
+     */
+    public synchronized void backOff(String taskId) {
+        Duration b = backoff.getOrDefault(taskId, ctx.settings().retenderMin());
+        nextTender.put(taskId, ctx.clock().millis() + b.toMillis());
+        Duration doubled = b.multipliedBy(2);
+        backoff.put(taskId, doubled.compareTo(ctx.settings().retenderMax()) > 0 ? ctx.settings().retenderMax() : doubled);
+    }
+
+    /** A replica of the task runs: the backoff starts over. */
+    public synchronized void running(String taskId) {
+        backoff.remove(taskId);
     }
 
     private void retire(OwnedTask t) {

@@ -49,7 +49,9 @@ final class KeyShares {
     /** Splits {@code key} over {@code holders} (threshold {@link Scheduler#threshold}) and deposits each share. */
     CompletableFuture<Deposited> distribute(byte[] key, String taskId, long generation, List<PeerId> holders) {
         int k = Scheduler.threshold(holders.size());
-        List<byte[]> shares = sharing.split(key, k, holders.size());
+        // A lone holder (a one-node mesh: the owner awards itself) holds the key itself, sealed to it;
+        // Shamir sharing needs at least two shares.
+        List<byte[]> shares = holders.size() == 1 ? List.of(key.clone()) : sharing.split(key, k, holders.size());
         List<CompletableFuture<PeerId>> deposits = new ArrayList<>();
         for (int i = 0; i < holders.size(); i++) {
             PeerId holder = holders.get(i);

@@ -132,6 +132,10 @@ public final class OwnerHealing {
             synchronized (this) {
                 inFlight.remove(t.taskId());
                 if (e != null) {
+                    String why = OwnerTasks.rootMessage(e);
+                    if (!why.equals(OwnerTasks.NO_FITTING_BIDS)) {
+                        ctx.event(t.taskId(), t.generation(), "TenderFailed", why);
+                    }
                     backOff(t.taskId());
                 } else {
                     nextTender.remove(t.taskId());

@@ -37,6 +37,9 @@ import java.util.concurrent.CompletableFuture;
  * tombstoned deletes. The repair loop ({@link OwnerHealing}) decides what is missing.
  */
 public final class OwnerTasks {
+    /** Why a tender round awarded nothing (the Pending event says more). */
+    static final String NO_FITTING_BIDS = "no fitting bids";
+
     private final MachineContext ctx;
     private final CapabilityService capabilities;
     private final ManifestCipher cipher;
@@ -196,7 +199,7 @@ public final class OwnerTasks {
                     + " with room for " + t.cpuMillis() + "m CPU and " + t.memoryBytes() + " bytes");
         }
         if (winners.isEmpty()) {
-            return CompletableFuture.failedFuture(new WorkloadException("no fitting bids"));
+            return CompletableFuture.failedFuture(new WorkloadException(NO_FITTING_BIDS));
         }
         return holders(t, ranked).thenCompose(withHolders -> {
             List<CompletableFuture<Void>> awards = new ArrayList<>();

@@ -67,7 +67,7 @@ final class ShareCollector {
                 if (shares.size() >= award.threshold() && !key.isDone()) {
                     List<byte[]> got = new ArrayList<>(shares).subList(0, award.threshold());
                     try {
-                        key.complete(sharing.combine(got));
+                        key.complete(award.threshold() == 1 ? got.get(0) : sharing.combine(got));
                     } catch (RuntimeException e) {
                         key.completeExceptionally(new WorkloadException("the shares of task " + award.taskId()
                                 + " do not combine: " + e.getMessage(), e));

@@ -14,9 +14,10 @@ import java.util.Optional;
 
 /**
  * The machine plane's state on disk, under one directory: tasks this node owns, key shares it
- * holds, replicas it runs, tombstones of deleted tasks and the highest generation seen per task,
- * each kind in its own {@link JsonRecordDir} (sub-directories {@code tasks}, {@code shares},
- * {@code replicas}, {@code tombstones}, {@code generations}), one JSON file per record, every write
+ * holds, replicas it runs, tombstones of deleted tasks, the highest generation seen per task and
+ * the tasks it guards, each kind in its own {@link JsonRecordDir} (sub-directories {@code tasks},
+ * {@code shares}, {@code replicas}, {@code tombstones}, {@code generations}, {@code guarded}),
+ * one JSON file per record, every write
  * atomic and durable when the method returns. {@link #open} loads everything; files that cannot
  * be loaded are set aside and listed in {@link #problems()}. Generations never go down: storing a
  * task, replica or tombstone also records its generation. Thread-safe. PeerIds are kept as their

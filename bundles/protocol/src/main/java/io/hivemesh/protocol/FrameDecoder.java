@@ -23,6 +23,8 @@ import io.hivemesh.protocol.fb.ShareDeposit;
 import io.hivemesh.protocol.fb.ShareGrant;
 import io.hivemesh.protocol.fb.ShareRequest;
 import io.hivemesh.protocol.fb.StatusReport;
+import io.hivemesh.protocol.fb.TaskAssignment;
+import io.hivemesh.protocol.fb.TaskRecord;
 import io.hivemesh.protocol.fb.Tender;
 import io.hivemesh.protocol.fb.Update;
 import io.hivemesh.protocol.fb.WorkloadEvent;
@@ -143,6 +145,7 @@ final class FrameDecoder {
                 yield new MachineMessage.LogsChunk(t.taskId(), t.replica(), peer(t.nodeAsByteBuffer(), "LogsChunk.node"),
                         list(t.linesLength(), t::lines, line -> line), t.refusal());
             }
+            case Message.TaskRecord -> taskRecord((TaskRecord) f.message(new TaskRecord()));
             default -> throw new MalformedMessageException("Frame.message_type: unknown message kind "
                     + Byte.toUnsignedInt(type));
         };
@@ -152,7 +155,25 @@ final class FrameDecoder {
         return new MachineMessage.Award(t.taskId(), t.generation(), peer(t.ownerAsByteBuffer(), "Award.owner"),
                 peer(t.nodeAsByteBuffer(), "Award.node"), t.replica(),
                 peers(t.holdersLength(), t::holders, "Award.holders"), t.threshold(),
-                peers(t.guardiansLength(), t::guardians, "Award.guardians"), t.issuedAtMillis());
+                peers(t.guardiansLength(), t::guardians, "Award.guardians"), t.issuedAtMillis(),
+                peer(t.taskOwnerAsByteBuffer(), "Award.task_owner"));
+    }
+
+    private static MachineMessage.TaskRecord taskRecord(TaskRecord t) {
+        List<MachineMessage.TaskAssignment> assignments = new ArrayList<>(t.assignmentsLength());
+        for (int i = 0; i < t.assignmentsLength(); i++) {
+            TaskAssignment a = t.assignments(i);
+            assignments.add(new MachineMessage.TaskAssignment(a.replica(),
+                    peer(a.nodeAsByteBuffer(), "TaskRecord.assignments[" + i + "].node"), a.generation(), a.state()));
+        }
+        return new MachineMessage.TaskRecord(t.taskId(), t.generation(), peer(t.ownerAsByteBuffer(), "TaskRecord.owner"),
+                t.tenant(), t.name(), t.replicas(), t.cpuMillis(), t.memoryBytes(),
+                bytes(t.manifestNonceAsByteBuffer(), "TaskRecord.manifest_nonce"),
+                bytes(t.manifestCiphertextAsByteBuffer(), "TaskRecord.manifest_ciphertext"),
+                peers(t.holdersLength(), t::holders, "TaskRecord.holders"), t.threshold(),
+                peers(t.guardiansLength(), t::guardians, "TaskRecord.guardians"), assignments,
+                bytes(t.healTokenAsByteBuffer(), "TaskRecord.heal_token"), peer(t.senderAsByteBuffer(), "TaskRecord.sender"),
+                t.atMillis());
     }
 
     private static MachineMessage.ManifestDelivery delivery(ManifestDelivery t) {

@@ -27,6 +27,8 @@ import io.hivemesh.protocol.fb.ShareDeposit;
 import io.hivemesh.protocol.fb.ShareGrant;
 import io.hivemesh.protocol.fb.ShareRequest;
 import io.hivemesh.protocol.fb.StatusReport;
+import io.hivemesh.protocol.fb.TaskAssignment;
+import io.hivemesh.protocol.fb.TaskRecord;
 import io.hivemesh.protocol.fb.Tender;
 import io.hivemesh.protocol.fb.Update;
 import io.hivemesh.protocol.fb.WorkloadEvent;
@@ -135,6 +137,9 @@ final class FrameEncoder {
             table = LogsChunk.createLogsChunk(b, v.string(m.taskId(), "LogsChunk.task_id"), m.replica(),
                     v.peer(m.node(), "LogsChunk.node"), v.strings(m.lines(), "LogsChunk.lines"),
                     v.text(m.refusal(), "LogsChunk.refusal"));
+        } else if (message instanceof MachineMessage.TaskRecord m) {
+            type = Message.TaskRecord;
+            table = taskRecord(m);
         } else {
             throw new IllegalArgumentException("no wire form for " + message.getClass().getName());
         }
@@ -151,7 +156,30 @@ final class FrameEncoder {
         return Award.createAward(b, v.string(m.taskId(), "Award.task_id"), m.generation(),
                 v.peer(m.owner(), "Award.owner"), v.peer(m.node(), "Award.node"), m.replica(),
                 v.peers(m.holders(), "Award.holders"), m.threshold(), v.peers(m.guardians(), "Award.guardians"),
-                m.issuedAtMillis());
+                m.issuedAtMillis(), v.peer(m.taskOwner(), "Award.task_owner"));
+    }
+
+    private int taskRecord(MachineMessage.TaskRecord m) {
+        if (m.assignments() == null || m.assignments().size() > MachineMessage.MAX_LIST) {
+            throw new IllegalArgumentException("TaskRecord.assignments: " + (m.assignments() == null ? "required, is null"
+                    : m.assignments().size() + " entries exceeds the limit of " + MachineMessage.MAX_LIST));
+        }
+        int[] assignments = new int[m.assignments().size()];
+        for (int i = 0; i < assignments.length; i++) {
+            MachineMessage.TaskAssignment a = m.assignments().get(i);
+            String at = "TaskRecord.assignments[" + i + "]";
+            assignments[i] = TaskAssignment.createTaskAssignment(b, a.replica(), v.peer(a.node(), at + ".node"),
+                    a.generation(), v.string(a.state(), at + ".state"));
+        }
+        int assignmentVector = b.createVectorOfTables(assignments);
+        return TaskRecord.createTaskRecord(b, v.string(m.taskId(), "TaskRecord.task_id"), m.generation(),
+                v.peer(m.owner(), "TaskRecord.owner"), v.string(m.tenant(), "TaskRecord.tenant"),
+                v.string(m.name(), "TaskRecord.name"), m.replicas(), m.cpuMillis(), m.memoryBytes(),
+                v.bytes(m.manifestNonce(), MAX_NONCE_BYTES, "TaskRecord.manifest_nonce"),
+                v.bytes(m.manifestCiphertext(), MAX_CIPHERTEXT_BYTES, "TaskRecord.manifest_ciphertext"),
+                v.peers(m.holders(), "TaskRecord.holders"), m.threshold(), v.peers(m.guardians(), "TaskRecord.guardians"),
+                assignmentVector, v.bytes(m.healToken(), MAX_TOKEN_BYTES, "TaskRecord.heal_token"),
+                v.peer(m.sender(), "TaskRecord.sender"), m.atMillis());
     }
 
     private int delivery(MachineMessage.ManifestDelivery m) {

@@ -15,7 +15,8 @@ public sealed interface MachineMessage permits MachineMessage.Tender, MachineMes
         MachineMessage.ManifestDelivery, MachineMessage.CapabilityGrant, MachineMessage.Deploy,
         MachineMessage.DeployResult, MachineMessage.StatusReport, MachineMessage.WorkloadEvent,
         MachineMessage.Delete, MachineMessage.Update, MachineMessage.Heartbeat, MachineMessage.HeartbeatAck,
-        MachineMessage.NodeKeysRecord, MachineMessage.LogsRequest, MachineMessage.LogsChunk {
+        MachineMessage.NodeKeysRecord, MachineMessage.LogsRequest, MachineMessage.LogsChunk,
+        MachineMessage.TaskRecord {
 
     /** Longest task id, tender id, name, tenant, reason or message string accepted (bytes of UTF-8). */
     int MAX_STRING = 1024;
@@ -72,13 +73,22 @@ public sealed interface MachineMessage permits MachineMessage.Tender, MachineMes
     /**
      * Owner → winner (inside {@link Deploy}): {@code node} runs replica {@code replica} of the task
      * generation; the manifest key is split {@code threshold}-of-{@code holders.size()} over
-     * {@code holders}; {@code guardians} keep the task if the owner goes away.
+     * {@code holders}; {@code guardians} keep the task if the owner goes away. {@code owner} is the
+     * node that tendered and awards (and signs); {@code taskOwner} is the task's owner, the same
+     * node unless a guardian awards in its place (the replica is then still the task owner's).
      */
     record Award(String taskId, long generation, PeerId owner, PeerId node, int replica, List<PeerId> holders,
-                 int threshold, List<PeerId> guardians, long issuedAtMillis) implements MachineMessage {
+                 int threshold, List<PeerId> guardians, long issuedAtMillis, PeerId taskOwner)
+            implements MachineMessage {
         public Award {
             holders = List.copyOf(holders);
             guardians = List.copyOf(guardians);
+        }
+
+        /** An award by the task's owner itself ({@code taskOwner} = {@code owner}). */
+        public Award(String taskId, long generation, PeerId owner, PeerId node, int replica, List<PeerId> holders,
+                     int threshold, List<PeerId> guardians, long issuedAtMillis) {
+            this(taskId, generation, owner, node, replica, holders, threshold, guardians, issuedAtMillis, owner);
         }
 
         @Override
@@ -299,6 +309,58 @@ public sealed interface MachineMessage permits MachineMessage.Tender, MachineMes
         @Override
         public PeerId author() {
             return node;
+        }
+    }
+
+    /** One replica of a task as a {@link TaskRecord} lists it: on {@code node}, last reported {@code state}. */
+    record TaskAssignment(int replica, PeerId node, long generation, String state) {
+        public TaskAssignment {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(state, "state");
+        }
+    }
+
+    /**
+     * The task record a guardian keeps so that the task outlives its owner: what the owner knows of
+     * the task generation (the encrypted manifest, never its key; the share holders; the
+     * assignments) and, from the owner to each guardian, {@code healToken}: a capability issued by
+     * {@code owner} to that guardian for {@code task:<id>/<generation>} (actions {@code share:get}
+     * and {@code heal}) from which it delegates share capabilities to the nodes it awards. Sent by
+     * the owner to its guardians ({@code sender} = {@code owner}), and by a guardian that healed
+     * the task to the owner (hand-back) and to the other guardians ({@code sender} = that guardian,
+     * {@code healToken} empty). {@code sender} signs.
+     */
+    record TaskRecord(String taskId, long generation, PeerId owner, String tenant, String name, int replicas,
+                      long cpuMillis, long memoryBytes, byte[] manifestNonce, byte[] manifestCiphertext,
+                      List<PeerId> holders, int threshold, List<PeerId> guardians, List<TaskAssignment> assignments,
+                      byte[] healToken, PeerId sender, long atMillis) implements MachineMessage {
+        public TaskRecord {
+            manifestNonce = manifestNonce.clone();
+            manifestCiphertext = manifestCiphertext.clone();
+            holders = List.copyOf(holders);
+            guardians = List.copyOf(guardians);
+            assignments = List.copyOf(assignments);
+            healToken = healToken.clone();
+        }
+
+        @Override
+        public byte[] manifestNonce() {
+            return manifestNonce.clone();
+        }
+
+        @Override
+        public byte[] manifestCiphertext() {
+            return manifestCiphertext.clone();
+        }
+
+        @Override
+        public byte[] healToken() {
+            return healToken.clone();
+        }
+
+        @Override
+        public PeerId author() {
+            return sender;
         }
     }
 }

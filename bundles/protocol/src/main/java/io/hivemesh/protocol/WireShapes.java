@@ -45,7 +45,8 @@ final class WireShapes {
     static final TableShape AWARD = new TableShape("Award")
             .string("task_id", MAX_STRING).scalar("generation", LONG).bytes("owner", MAX_PEER_ID_BYTES)
             .bytes("node", MAX_PEER_ID_BYTES).scalar("replica", INT).tables("holders", PEER, MAX_LIST)
-            .scalar("threshold", INT).tables("guardians", PEER, MAX_LIST).scalar("issued_at_millis", LONG);
+            .scalar("threshold", INT).tables("guardians", PEER, MAX_LIST).scalar("issued_at_millis", LONG)
+            .bytes("task_owner", MAX_PEER_ID_BYTES);
 
     static final TableShape SHARE_DEPOSIT = new TableShape("ShareDeposit")
             .string("task_id", MAX_STRING).scalar("generation", LONG).bytes("owner", MAX_PEER_ID_BYTES)
@@ -113,10 +114,24 @@ final class WireShapes {
             .string("task_id", MAX_STRING).scalar("replica", INT).bytes("node", MAX_PEER_ID_BYTES)
             .strings("lines", MAX_LIST, MAX_STRING).text("refusal", MAX_STRING);
 
+    static final TableShape TASK_ASSIGNMENT = new TableShape("TaskAssignment")
+            .scalar("replica", INT).bytes("node", MAX_PEER_ID_BYTES).scalar("generation", LONG)
+            .string("state", MAX_STRING);
+
+    static final TableShape TASK_RECORD = new TableShape("TaskRecord")
+            .string("task_id", MAX_STRING).scalar("generation", LONG).bytes("owner", MAX_PEER_ID_BYTES)
+            .string("tenant", MAX_STRING).string("name", MAX_STRING).scalar("replicas", INT)
+            .scalar("cpu_millis", LONG).scalar("memory_bytes", LONG).bytes("manifest_nonce", MAX_NONCE_BYTES)
+            .bytes("manifest_ciphertext", MAX_CIPHERTEXT_BYTES).tables("holders", PEER, MAX_LIST)
+            .scalar("threshold", INT).tables("guardians", PEER, MAX_LIST)
+            .tables("assignments", TASK_ASSIGNMENT, MAX_LIST).bytes("heal_token", MAX_TOKEN_BYTES)
+            .bytes("sender", MAX_PEER_ID_BYTES).scalar("at_millis", LONG);
+
     /** The members of union {@code Message}, index = tag - 1 (the order of the schema's union). */
     static final List<TableShape> MESSAGE = List.of(TENDER, BID, AWARD, SHARE_DEPOSIT, SHARE_REQUEST,
             SHARE_GRANT, MANIFEST_DELIVERY, CAPABILITY_GRANT, DEPLOY, DEPLOY_RESULT, STATUS_REPORT,
-            WORKLOAD_EVENT, DELETE, UPDATE, HEARTBEAT, HEARTBEAT_ACK, NODE_KEYS_RECORD, LOGS_REQUEST, LOGS_CHUNK);
+            WORKLOAD_EVENT, DELETE, UPDATE, HEARTBEAT, HEARTBEAT_ACK, NODE_KEYS_RECORD, LOGS_REQUEST, LOGS_CHUNK,
+            TASK_RECORD);
 
     static final TableShape FRAME = new TableShape("Frame").union("message", MESSAGE);
 
@@ -124,7 +139,7 @@ final class WireShapes {
     static final List<TableShape> ALL = List.of(PEER, REPLICA_REF, PORT, TENDER, BID, AWARD, SHARE_DEPOSIT,
             SHARE_REQUEST, SHARE_GRANT, MANIFEST_DELIVERY, CAPABILITY_GRANT, DEPLOY, DEPLOY_RESULT,
             STATUS_REPORT, WORKLOAD_EVENT, DELETE, UPDATE, HEARTBEAT, HEARTBEAT_ACK, NODE_KEYS_RECORD,
-            LOGS_REQUEST, LOGS_CHUNK, FRAME);
+            LOGS_REQUEST, LOGS_CHUNK, TASK_ASSIGNMENT, TASK_RECORD, FRAME);
 
     private WireShapes() {
     }

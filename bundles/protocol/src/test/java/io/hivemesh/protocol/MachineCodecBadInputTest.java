@@ -147,6 +147,16 @@ class MachineCodecBadInputTest {
     }
 
     @Test
+    void aTaskRecordWithABadAssignmentNodeIsRefusedNamingIt() {
+        assertEquals(1, MachineCodec.decode(RawFrames.taskRecord(RawFrames.peer()), MachineMessage.TaskRecord.class)
+                .assignments().size());
+        String m = refused(RawFrames.taskRecord(new byte[] {0x55, 3, 1, 2, 3}));
+        assertTrue(m.startsWith("TaskRecord.assignments[0].node: not a PeerId: "), m);
+        assertEquals("TaskAssignment.node: 65 bytes exceeds the limit of 64",
+                refused(RawFrames.taskRecord(new byte[65])));
+    }
+
+    @Test
     void malformedUtf8IsRefused() {
         for (byte[] bad : new byte[][] {{(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
                 {(byte) 0xFF}, {'a', (byte) 0xE2, (byte) 0x82}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}}) {
@@ -159,8 +169,8 @@ class MachineCodecBadInputTest {
     @Test
     void missingRequiredFieldsAndUnknownKindsAreRefused() {
         assertEquals("Tender.task_id: missing", refused(RawFrames.tenderWithoutTaskId()));
-        assertEquals("Frame.message: unknown message kind 20",
-                refused(RawFrames.frame((byte) 20, b -> io.hivemesh.protocol.fb.Peer.createPeer(b, b.createByteVector(new byte[1])))));
+        assertEquals("Frame.message: unknown message kind 21",
+                refused(RawFrames.frame((byte) 21, b -> io.hivemesh.protocol.fb.Peer.createPeer(b, b.createByteVector(new byte[1])))));
         assertEquals("Frame.message: unknown message kind 255",
                 refused(RawFrames.frame((byte) 255, b -> io.hivemesh.protocol.fb.Peer.createPeer(b, b.createByteVector(new byte[1])))));
         FlatBufferBuilder b = new FlatBufferBuilder();

@@ -111,6 +111,18 @@ class MachineCodecRoundTripTest {
         e = assertThrows(IllegalArgumentException.class, () -> MachineCodec.encode(
                 new MachineMessage.CapabilityGrant("t", 0, new byte[MachineCodec.MAX_TOKEN_BYTES + 1])));
         assertEquals("CapabilityGrant.token: 16385 bytes exceeds the limit of 16384", e.getMessage());
+        MachineMessage.TaskRecord r = MessageSamples.taskRecord();
+        e = assertThrows(IllegalArgumentException.class, () -> MachineCodec.encode(new MachineMessage.TaskRecord(
+                r.taskId(), r.generation(), r.owner(), r.tenant(), r.name(), r.replicas(), r.cpuMillis(),
+                r.memoryBytes(), r.manifestNonce(), r.manifestCiphertext(), r.holders(), r.threshold(), r.guardians(),
+                r.assignments(), new byte[MachineCodec.MAX_TOKEN_BYTES + 1], r.sender(), r.atMillis())));
+        assertEquals("TaskRecord.heal_token: 16385 bytes exceeds the limit of 16384", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> MachineCodec.encode(new MachineMessage.TaskRecord(
+                r.taskId(), r.generation(), r.owner(), r.tenant(), r.name(), r.replicas(), r.cpuMillis(),
+                r.memoryBytes(), r.manifestNonce(), r.manifestCiphertext(), r.holders(), r.threshold(), r.guardians(),
+                java.util.Collections.nCopies(MachineMessage.MAX_LIST + 1, r.assignments().get(0)), r.healToken(),
+                r.sender(), r.atMillis())));
+        assertEquals("TaskRecord.assignments: 1025 entries exceeds the limit of 1024", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MachineCodec.encode(
                 new MachineMessage.Update("t", 0, 1, null, 0)));
         assertEquals("Update.owner: required, is null", e.getMessage());

@@ -37,7 +37,7 @@ final class MessageSamples {
 
     static Award award() {
         return new Award("task-7f3a", 3, peer(0), peer(1), 2, List.of(peer(2), peer(3), peer(4)), 2,
-                List.of(peer(5)), 1_700_000_000_123L);
+                List.of(peer(5)), 1_700_000_000_123L, peer(8));
     }
 
     static ManifestDelivery delivery() {
@@ -76,7 +76,16 @@ final class MessageSamples {
                         1_700_086_400_000L),
                 new MachineMessage.LogsRequest("task-7f3a", 2, peer(0), 100, true),
                 new MachineMessage.LogsChunk("task-7f3a", 2, peer(1),
-                        List.of("line one", "", "zwei \u00fc\u20ac\uD83D\uDE00"), null));
+                        List.of("line one", "", "zwei \u00fc\u20ac\uD83D\uDE00"), null),
+                taskRecord());
+    }
+
+    static MachineMessage.TaskRecord taskRecord() {
+        return new MachineMessage.TaskRecord("task-7f3a", 3, peer(0), "tenant-ä", "web", 2, 250, 64L << 20,
+                bytes(12, 12), bytes(3000, 13), List.of(peer(2), peer(3), peer(4)), 2, List.of(peer(2), peer(3)),
+                List.of(new MachineMessage.TaskAssignment(0, peer(5), 3, "Running"),
+                        new MachineMessage.TaskAssignment(1, peer(6), 2, "Awarded")),
+                bytes(400, 14), peer(0), 1_700_000_005_000L);
     }
 
     static byte[] utf8(String s) {

@@ -8,6 +8,8 @@ import io.hivemesh.protocol.fb.LogsChunk;
 import io.hivemesh.protocol.fb.ManifestDelivery;
 import io.hivemesh.protocol.fb.Message;
 import io.hivemesh.protocol.fb.Peer;
+import io.hivemesh.protocol.fb.TaskAssignment;
+import io.hivemesh.protocol.fb.TaskRecord;
 import io.hivemesh.protocol.fb.Tender;
 import java.nio.ByteBuffer;
 import java.util.function.ToIntFunction;
@@ -87,6 +89,20 @@ final class RawFrames {
             Tender.addReplicas(b, replicas);
             Tender.addExcluded(b, excluded);
             return b.endTable();
+        });
+    }
+
+    /** A TaskRecord with one assignment on the raw node bytes {@code node}. */
+    static byte[] taskRecord(byte[] node) {
+        return frame(Message.TaskRecord, b -> {
+            int assignment = TaskAssignment.createTaskAssignment(b, 0, b.createByteVector(node), 1,
+                    b.createString("Running"));
+            int none = TaskRecord.createHoldersVector(b, new int[0]);
+            return TaskRecord.createTaskRecord(b, b.createString("task"), 1, b.createByteVector(peer()),
+                    b.createString("tenant"), b.createString("name"), 1, 100, 200, b.createByteVector(new byte[12]),
+                    b.createByteVector(new byte[16]), none, 1, TaskRecord.createGuardiansVector(b, new int[0]),
+                    TaskRecord.createAssignmentsVector(b, new int[] {assignment}), b.createByteVector(new byte[8]),
+                    b.createByteVector(peer()), 5);
         });
     }
 

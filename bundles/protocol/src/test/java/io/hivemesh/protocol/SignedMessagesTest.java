@@ -65,6 +65,22 @@ class SignedMessagesTest {
     }
 
     @Test
+    void aTaskRecordOpensOnlyWithItsSendersSignature() {
+        MachineMessage.TaskRecord sample = MessageSamples.taskRecord();
+        MachineMessage.TaskRecord record = new MachineMessage.TaskRecord(sample.taskId(), sample.generation(),
+                owner.peerId(), sample.tenant(), sample.name(), sample.replicas(), sample.cpuMillis(),
+                sample.memoryBytes(), sample.manifestNonce(), sample.manifestCiphertext(), sample.holders(),
+                sample.threshold(), sample.guardians(), sample.assignments(), sample.healToken(), owner.peerId(),
+                NOW.toEpochMilli());
+        SignedMessages.Verified v = SignedMessages.open(receiver, SignedMessages.sign(ownerSigner, record));
+        assertNull(RecordContent.difference(record, v.message()));
+        CryptoException e = assertThrows(CryptoException.class,
+                () -> SignedMessages.open(receiver, SignedMessages.sign(intruderSigner, record)));
+        assertEquals("envelope: signed by " + intruder.peerId() + " but the TaskRecord's author is " + owner.peerId(),
+                e.getMessage());
+    }
+
+    @Test
     void messagesWithoutAuthorOpenFromAnySigner() {
         MachineMessage.ManifestDelivery delivery = MessageSamples.delivery();
         SignedMessages.Verified v = SignedMessages.open(receiver, SignedMessages.sign(intruderSigner, delivery));

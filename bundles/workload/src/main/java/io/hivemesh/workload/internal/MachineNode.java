@@ -10,6 +10,7 @@ import io.hivemesh.protocol.MachineMessage.LogsRequest;
 import io.hivemesh.protocol.MachineMessage.ShareDeposit;
 import io.hivemesh.protocol.MachineMessage.ShareRequest;
 import io.hivemesh.protocol.MachineMessage.StatusReport;
+import io.hivemesh.protocol.MachineMessage.TaskRecord;
 import io.hivemesh.protocol.MachineMessage.Tender;
 import io.hivemesh.protocol.MachineMessage.WorkloadEvent;
 import org.slf4j.Logger;
@@ -38,12 +39,13 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
     private final ReplicaLogs logs;
     private final NodeTable nodes;
     private final ReplicaDirectory directory;
+    private final GuardianRoles guardians;
     private final List<AutoCloseable> running = new ArrayList<>();
     private volatile java.util.function.Supplier<MachineMessage.NodeKeysRecord> ownKeys;
 
     public MachineNode(MachineContext ctx, OwnerTasks owner, OwnerHealing healing, WorkerReplicas worker,
                        ShareHolder holder, ReplicaMonitor monitor, ReplicaLogs logs, NodeTable nodes,
-                       ReplicaDirectory directory) {
+                       ReplicaDirectory directory, GuardianRoles guardians) {
         this.ctx = ctx;
         this.owner = owner;
         this.healing = healing;
@@ -53,6 +55,7 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
         this.logs = logs;
         this.nodes = nodes;
         this.directory = directory;
+        this.guardians = guardians;
         ctx.reporter().deliverLocallyTo(this::onRequest);
         ctx.reporter().copyTo(directory::record);
     }
@@ -68,7 +71,9 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
         long every = ctx.settings().heartbeatInterval().toMillis();
         ScheduledFuture<?> loop = ctx.executor().scheduleWithFixedDelay(() -> {
             monitor.tick();
+            guardians.owner().tick();
             healing.tick();
+            guardians.healing().tick();
         }, 0, every, TimeUnit.MILLISECONDS);
         running.add(() -> loop.cancel(false));
     }
@@ -89,6 +94,7 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
     public CompletableFuture<MachineMessage> onRequest(PeerId from, MachineMessage m) {
         if (!from.equals(ctx.self())) {
             healing.seen(from);
+            guardians.healing().seen(from);
         }
         if (m instanceof Bid b) {
             owner.onBid(b);
@@ -111,11 +117,14 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
             return done(null);
         } else if (m instanceof Heartbeat h) {
             nodes.record(h);
-            return done(healing.onHeartbeat(from, h));
+            return done(guardians.owner().filter(healing.onHeartbeat(from, h)));
         } else if (m instanceof Delete d) {
             CompletableFuture<MachineMessage> removed = worker.onDelete(d);
             holder.onDelete(d);
+            guardians.tasks().onDelete(d);
             return removed;
+        } else if (m instanceof TaskRecord r) {
+            return done(guardians.tasks().onRecord(from, r));
         } else if (m instanceof LogsRequest r) {
             return logs.serve(from, r);
         } else if (m instanceof MachineMessage.NodeKeysRecord && ownKeys != null) {
@@ -128,17 +137,22 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
 
     @Override
     public void onGossip(String topic, MachineMessage m, PeerId signer) {
+        if (!signer.equals(ctx.self())) {
+            guardians.healing().seen(signer);
+        }
         if (m instanceof Tender t && topic.equals(MachineTransport.TENDERS_TOPIC)) {
             ctx.executor().execute(() -> worker.onTender(t));
         } else if (m instanceof Delete d && topic.equals(MachineTransport.TENDERS_TOPIC)) {
             worker.onDelete(d);
             holder.onDelete(d);
+            guardians.tasks().onDelete(d);
         } else if (m instanceof WorkloadEvent e) {
             ctx.events().add(e);
         } else if (m instanceof Heartbeat h) {
             nodes.record(h);
         } else if (m instanceof StatusReport s) {
             directory.record(s);
+            guardians.tasks().onStatus(s);
         }
     }
 
@@ -183,6 +197,10 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
 
     public ReplicaLogs logs() {
         return logs;
+    }
+
+    public GuardianRoles guardians() {
+        return guardians;
     }
 
     public MachineContext context() {

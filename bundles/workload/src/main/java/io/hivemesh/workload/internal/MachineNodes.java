@@ -49,8 +49,29 @@ public final class MachineNodes {
         OwnerTasks owner = new OwnerTasks(ctx, s.capabilities(), new ManifestCipher(new SecureRandom()), shares,
                 rounds, nodes);
         OwnerHealing healing = new OwnerHealing(ctx, owner, rounds);
+        GuardianRoles guardians = guardians(ctx, s.capabilities(), owner, rounds, worker);
+        healing.gateBy(guardians.owner()::mayRepair);
         ReplicaMonitor monitor = new ReplicaMonitor(ctx, worker, runtime, nodes);
         ReplicaLogs logs = new ReplicaLogs(ctx, runtime);
-        return new MachineNode(ctx, owner, healing, worker, holder, monitor, logs, nodes, new ReplicaDirectory(10_000));
+        return new MachineNode(ctx, owner, healing, worker, holder, monitor, logs, nodes, new ReplicaDirectory(10_000),
+                guardians);
+    }
+
+    /** The guardian roles, and the worker's check of awards a guardian makes in an owner's place. */
+    private static GuardianRoles guardians(MachineContext ctx, CapabilityService capabilities, OwnerTasks owner,
+                                           TenderRounds rounds, WorkerReplicas worker) {
+        GuardedTasks tasks = new GuardedTasks(ctx, capabilities);
+        worker.checkGuardianAwardsWith(d -> {
+            try {
+                Guardians.verifyOwn(capabilities, ctx.self(), d.capability().token(), d.award().taskOwner(),
+                        ShareHolder.resource(d.award().taskId(), d.award().generation()), ShareHolder.SHARE_ACTION);
+                return null;
+            } catch (io.hivemesh.api.crypto.CryptoException e) {
+                return "the award of guardian " + d.award().owner() + " does not carry a capability of the task's owner "
+                        + d.award().taskOwner() + ": " + e.getMessage();
+            }
+        });
+        return new GuardianRoles(new OwnerGuardians(ctx, capabilities, owner), tasks,
+                new GuardianHealing(ctx, capabilities, tasks, rounds));
     }
 }

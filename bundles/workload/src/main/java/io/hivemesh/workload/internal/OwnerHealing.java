@@ -36,12 +36,19 @@ public final class OwnerHealing {
     private final Set<String> inFlight = new HashSet<>();
     private final Set<String> retiring = ConcurrentHashMap.newKeySet();
     private final long startedMillis;
+    /** Whether the loop may repair a task now (the guardians' hand-back gate, {@link OwnerGuardians#mayRepair}). */
+    private volatile java.util.function.Predicate<OwnedTask> mayRepair = t -> true;
 
     public OwnerHealing(MachineContext ctx, OwnerTasks owner, TenderRounds rounds) {
         this.ctx = ctx;
         this.owner = owner;
         this.rounds = rounds;
         this.startedMillis = ctx.clock().millis();
+    }
+
+    /** Repairs only the tasks {@code gate} allows (while a guardian may hold the task, the owner waits). */
+    void gateBy(java.util.function.Predicate<OwnedTask> gate) {
+        this.mayRepair = gate;
     }
 
     /** Notes that {@code node} was heard from. */
@@ -68,6 +75,9 @@ public final class OwnerHealing {
     public void tick() {
         for (OwnedTask t : owner.tasks()) {
             try {
+                if (!mayRepair.test(t)) {
+                    continue;
+                }
                 repair(t);
             } catch (RuntimeException e) {
                 ctx.event(t.taskId(), t.generation(), "RepairFailed", OwnerTasks.rootMessage(e));

@@ -236,7 +236,7 @@ public final class OwnerTasks {
         long now = ctx.clock().millis();
         List<PeerId> holders = t.holders().stream().map(PeerId::parse).toList();
         Award award = new Award(t.taskId(), t.generation(), ctx.self(), node, replica, holders, t.threshold(),
-                holders, now);
+                Guardians.of(holders, ctx.self()), now);
         byte[] token = capabilities.issue(new Capability(ctx.self(), node, ShareHolder.resource(t.taskId(),
                 t.generation()), Set.of(ShareHolder.SHARE_ACTION), Instant.ofEpochMilli(now).minusSeconds(30),
                 Instant.ofEpochMilli(now).plus(ctx.settings().capabilityTtl()), Map.of("replica",
@@ -270,6 +270,19 @@ public final class OwnerTasks {
             next.add(a);
             ctx.store().putTask(t.withAssignments(next, ctx.clock().millis()));
         });
+    }
+
+    /**
+     * Takes a guardian's assignments of the task's current generation (hand-back after the guardian
+     * healed it): they replace this node's own; false if the task is gone or at another generation.
+     */
+    synchronized boolean adoptAssignments(String taskId, long generation, List<Assignment> assignments) {
+        Optional<OwnedTask> t = ctx.store().task(taskId);
+        if (t.isEmpty() || t.get().generation() != generation) {
+            return false;
+        }
+        ctx.store().putTask(t.get().withAssignments(assignments, ctx.clock().millis()));
+        return true;
     }
 
     synchronized void removeAssignment(String taskId, int replica, PeerId node, long generation) {

@@ -53,11 +53,24 @@ public final class WorkerReplicas {
         }
     };
 
+    /**
+     * Checks an award made by a guardian in the task owner's place ({@code Award.owner} is not
+     * {@code Award.taskOwner}): null if its capability chain is rooted at the task's owner, else why
+     * not. Set by {@link MachineNodes}; without it such awards are refused.
+     */
+    private volatile java.util.function.Function<Deploy, String> guardianAwardCheck =
+            d -> "awards by a guardian are not accepted here";
+
     public WorkerReplicas(MachineContext ctx, ShareCollector collector, ReplicaRuntime runtime) {
         this.ctx = ctx;
         this.collector = collector;
         this.executor = ctx.executor();
         this.runtime = runtime;
+    }
+
+    /** How awards by a guardian (in the task owner's place) are checked. */
+    void checkGuardianAwardsWith(java.util.function.Function<Deploy, String> check) {
+        this.guardianAwardCheck = check;
     }
 
     /** This node's bid for {@code t}, if it has room and may run the task. */
@@ -105,7 +118,8 @@ public final class WorkerReplicas {
             return CompletableFuture.completedFuture(new DeployResult(a.taskId(), a.generation(), a.replica(),
                     ctx.self(), false, refusal));
         }
-        RunningReplica record = new RunningReplica(a.taskId(), a.generation(), a.replica(), a.owner().toString(),
+        // The replica is the task owner's, also when a guardian awarded it: it reports to the owner.
+        RunningReplica record = new RunningReplica(a.taskId(), a.generation(), a.replica(), a.taskOwner().toString(),
                 TaskIds.runtimeId(a.taskId(), a.generation(), a.replica(), ctx.self()),
                 tenderOf(a).cpuMillis(), tenderOf(a).memoryBytes(), "Collecting", "", ctx.clock().millis());
         ctx.store().putReplica(record);
@@ -125,7 +139,13 @@ public final class WorkerReplicas {
                 || !d.capability().taskId().equals(a.taskId()) || d.capability().generation() != a.generation()) {
             return "the award's manifest or capability is for another task generation";
         }
-        if (deleted(a.taskId(), a.generation(), a.owner())) {
+        if (!a.taskOwner().equals(a.owner())) {
+            String refusal = guardianAwardCheck.apply(d);
+            if (refusal != null) {
+                return refusal;
+            }
+        }
+        if (deleted(a.taskId(), a.generation(), a.taskOwner())) {
             return "task " + a.taskId() + " generation " + a.generation() + " is deleted";
         }
         long highest = ctx.store().highestGeneration(a.taskId());

@@ -62,6 +62,9 @@ public final class WorkloadConfig {
         @AttributeDefinition(description = "Memory request assumed for a container without requests or limits (bytes).")
         long default__memory__bytes() default 134217728L;
 
+        @AttributeDefinition(description = "A task's owner neither connected nor heard from this long is gone: its guardians take over healing the task (ms).")
+        long owner__grace__ms() default 30000;
+
         @AttributeDefinition(description = "CPU this node offers (millicores); 0: measured from cgroups and /proc, minus the reserve.")
         long capacity__cpu__millis() default 0;
 
@@ -79,6 +82,6 @@ public final class WorkloadConfig {
                 Duration.ofSeconds(c.capability__ttl__s()), Duration.ofMillis(c.request__timeout__ms()),
                 Duration.ofMillis(c.share__timeout__ms()),
                 c.engine().isBlank() ? Optional.empty() : Optional.of(c.engine().trim()), c.bid__on__own__tasks(),
-                c.default__cpu__millis(), c.default__memory__bytes());
+                c.default__cpu__millis(), c.default__memory__bytes(), Duration.ofMillis(c.owner__grace__ms()));
     }
 }

@@ -14,9 +14,10 @@ import java.util.Optional;
 
 /**
  * The machine plane's state on disk, under one directory: tasks this node owns, key shares it
- * holds, replicas it runs, tombstones of deleted tasks and the highest generation seen per task,
- * each kind in its own {@link JsonRecordDir} (sub-directories {@code tasks}, {@code shares},
- * {@code replicas}, {@code tombstones}, {@code generations}), one JSON file per record, every write
+ * holds, replicas it runs, tombstones of deleted tasks, the highest generation seen per task and
+ * the tasks it guards, each kind in its own {@link JsonRecordDir} (sub-directories {@code tasks},
+ * {@code shares}, {@code replicas}, {@code tombstones}, {@code generations}, {@code guarded}),
+ * one JSON file per record, every write
  * atomic and durable when the method returns. {@link #open} loads everything; files that cannot
  * be loaded are set aside and listed in {@link #problems()}. Generations never go down: storing a
  * task, replica or tombstone also records its generation. Thread-safe. PeerIds are kept as their
@@ -30,6 +31,7 @@ public final class WorkloadStore {
     private final JsonRecordDir<RunningReplica> replicas;
     private final JsonRecordDir<Tombstone> tombstones;
     private final JsonRecordDir<Generation> generations;
+    private final JsonRecordDir<GuardedTask> guarded;
     private final Object generationLock = new Object();
 
     private WorkloadStore(Path dir) {
@@ -45,6 +47,7 @@ public final class WorkloadStore {
                 r -> replicaKey(r.taskId(), r.generation(), r.replica()), json);
         this.tombstones = JsonRecordDir.open(dir.resolve("tombstones"), Tombstone.class, Tombstone::taskId, json);
         this.generations = JsonRecordDir.open(dir.resolve("generations"), Generation.class, Generation::taskId, json);
+        this.guarded = JsonRecordDir.open(dir.resolve("guarded"), GuardedTask.class, GuardedTask::taskId, json);
     }
 
     /** Opens the store under {@code dir} (created if absent) and loads it; a generation file lost is rebuilt. */
@@ -64,7 +67,7 @@ public final class WorkloadStore {
     /** Files set aside at load, one line each naming the file and what was wrong. */
     public List<String> problems() {
         List<String> all = new ArrayList<>();
-        for (JsonRecordDir<?> d : List.of(tasks, shares, replicas, tombstones, generations)) {
+        for (JsonRecordDir<?> d : List.of(tasks, shares, replicas, tombstones, generations, guarded)) {
             all.addAll(d.problems());
         }
         return all;
@@ -162,6 +165,24 @@ public final class WorkloadStore {
     /** Whether generation {@code generation} of the task is deleted (a tombstone at it or above). */
     public boolean isTombstoned(String taskId, long generation) {
         return tombstones.get(taskId).map(t -> generation <= t.generation()).orElse(false);
+    }
+
+    // Tasks this node guards for their owner (guardian side), by task id.
+
+    public void putGuarded(GuardedTask g) {
+        guarded.put(g);
+    }
+
+    public Optional<GuardedTask> guarded(String taskId) {
+        return guarded.get(taskId);
+    }
+
+    public List<GuardedTask> guardedTasks() {
+        return guarded.list();
+    }
+
+    public boolean removeGuarded(String taskId) {
+        return guarded.remove(taskId);
     }
 
     // Highest generation seen, by task id.
@@ -318,6 +339,63 @@ public final class WorkloadStore {
         public Tombstone {
             Objects.requireNonNull(taskId, "taskId");
             peer("owner", owner);
+        }
+    }
+
+    /**
+     * A task this node guards: the owner's last task record (encrypted manifest, holders,
+     * assignments) and the heal capability the owner issued to this node. {@code healer}: this node
+     * took over healing and the owner has not taken the task back yet; {@code handbackAtMillis}:
+     * the owner record (its time) answered with this node's assignments, 0 if none yet;
+     * {@code ownerHeardMillis}: when the owner last sent a record.
+     */
+    public record GuardedTask(String taskId, long generation, String owner, String tenant, String name, int replicas,
+                              long cpuMillis, long memoryBytes, byte[] manifestNonce, byte[] manifestCiphertext,
+                              List<String> holders, int threshold, List<String> guardians,
+                              List<Assignment> assignments, byte[] healToken, boolean healer, long handbackAtMillis,
+                              long ownerHeardMillis, long updatedMillis) {
+        public GuardedTask {
+            Objects.requireNonNull(taskId, "taskId");
+            notNegative("generation", generation);
+            peer("owner", owner);
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(name, "name");
+            notNegative("replicas", replicas);
+            manifestNonce = Objects.requireNonNull(manifestNonce, "manifestNonce").clone();
+            manifestCiphertext = Objects.requireNonNull(manifestCiphertext, "manifestCiphertext").clone();
+            holders = peers("holder", holders);
+            guardians = peers("guardian", guardians);
+            assignments = assignments == null ? List.of() : List.copyOf(assignments);
+            healToken = Objects.requireNonNull(healToken, "healToken").clone();
+        }
+
+        @Override
+        public byte[] manifestNonce() {
+            return manifestNonce.clone();
+        }
+
+        @Override
+        public byte[] manifestCiphertext() {
+            return manifestCiphertext.clone();
+        }
+
+        @Override
+        public byte[] healToken() {
+            return healToken.clone();
+        }
+
+        /** This record with {@code next} as its assignments, as {@code healer} or not. */
+        public GuardedTask withAssignments(List<Assignment> next, boolean nextHealer, long nowMillis) {
+            return new GuardedTask(taskId, generation, owner, tenant, name, replicas, cpuMillis, memoryBytes,
+                    manifestNonce, manifestCiphertext, holders, threshold, guardians, next, healToken, nextHealer,
+                    nextHealer ? handbackAtMillis : 0, ownerHeardMillis, nowMillis);
+        }
+
+        /** This record after answering the owner's record of {@code ownerRecordMillis} with a hand-back. */
+        public GuardedTask handedBack(long ownerRecordMillis, long nowMillis) {
+            return new GuardedTask(taskId, generation, owner, tenant, name, replicas, cpuMillis, memoryBytes,
+                    manifestNonce, manifestCiphertext, holders, threshold, guardians, assignments, healToken, healer,
+                    ownerRecordMillis, nowMillis, nowMillis);
         }
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hivemesh.api.peer.PeerId;
 import io.hivemesh.protocol.MachineMessage.Port;
 import io.hivemesh.workload.internal.WorkloadStore.Assignment;
+import io.hivemesh.workload.internal.WorkloadStore.GuardedTask;
 import io.hivemesh.workload.internal.WorkloadStore.HeldShare;
 import io.hivemesh.workload.internal.WorkloadStore.OwnedTask;
 import io.hivemesh.workload.internal.WorkloadStore.RunningReplica;
@@ -102,6 +103,31 @@ class WorkloadStoreTest {
         assertEquals(1, r.tombstones().size());
         assertEquals(4, r.highestGeneration(TASK));
         assertEquals(5, r.highestGeneration(OTHER));
+    }
+
+    @Test
+    void aGuardedTaskSurvivesARestartAndGoesWhenRemoved() {
+        OwnedTask t = task(TASK, 4);
+        GuardedTask g = new GuardedTask(TASK, 4, OWNER.toString(), "default", "web", 2, 250, 64L << 20,
+                new byte[] {1, 2, 3}, new byte[] {4, 5, 6, 7}, List.of(OWNER.toString(), NODE_A.toString()), 2,
+                List.of(NODE_A.toString()), t.assignments(), new byte[] {9, 9}, true, 77L, 100L, 200L);
+        open().putGuarded(g);
+        GuardedTask back = open().guarded(TASK).orElseThrow();
+        assertEquals(g.owner(), back.owner());
+        assertEquals(g.guardians(), back.guardians());
+        assertEquals(g.holders(), back.holders());
+        assertEquals(g.assignments(), back.assignments());
+        assertArrayEquals(g.healToken(), back.healToken());
+        assertArrayEquals(g.manifestCiphertext(), back.manifestCiphertext());
+        assertTrue(back.healer());
+        assertEquals(77L, back.handbackAtMillis());
+        assertEquals(0L, back.withAssignments(List.of(), false, 300L).handbackAtMillis(),
+                "no longer healing: no hand-back pending");
+        assertThrows(IllegalArgumentException.class, () -> new GuardedTask(TASK, 4, "not-a-peer", "default", "web",
+                2, 250, 1, new byte[0], new byte[0], List.of(), 1, List.of(), List.of(), new byte[0], false, 0, 0, 0));
+        WorkloadStore s = open();
+        assertTrue(s.removeGuarded(TASK));
+        assertTrue(open().guardedTasks().isEmpty());
     }
 
     @Test

@@ -156,6 +156,11 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
         }
     }
 
+    /** Runs the owner's repair loop now (after an apply: the tender need not wait for the next round). */
+    public void repairSoon() {
+        ctx.executor().execute(healing::tick);
+    }
+
     /** Answers key-record requests with {@code keys} (this node's current record). */
     public void serveKeys(java.util.function.Supplier<MachineMessage.NodeKeysRecord> keys) {
         this.ownKeys = keys;

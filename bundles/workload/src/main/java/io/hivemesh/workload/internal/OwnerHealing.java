@@ -36,6 +36,7 @@ public final class OwnerHealing {
     private final Set<String> inFlight = new HashSet<>();
     private final Set<String> retiring = ConcurrentHashMap.newKeySet();
     private final long startedMillis;
+    private final Object ticking = new Object();
     /** Whether the loop may repair a task now (the guardians' hand-back gate, {@link OwnerGuardians#mayRepair}). */
     private volatile java.util.function.Predicate<OwnedTask> mayRepair = t -> true;
 
@@ -73,6 +74,12 @@ public final class OwnerHealing {
 
     /** One round of the loop over every owned task; never throws. */
     public void tick() {
+        synchronized (ticking) { // the loop and an apply's immediate round never repair at once
+            tickOnce();
+        }
+    }
+
+    private void tickOnce() {
         for (OwnedTask t : owner.tasks()) {
             try {
                 if (!mayRepair.test(t)) {

@@ -49,11 +49,12 @@ public final class ReplicaMonitor {
             known.add(r.runtimeId());
             ctx.reservations().tryReserve(new ReplicaRef(r.taskId(), r.generation(), r.replica()), r.cpuMillis(),
                     r.memoryBytes(), ctx.capacity().get());
-            if (r.state().equals("Collecting") || r.state().equals("Deploying")) {
+            if (inFlight(r)) {
+                boolean removing = r.state().equals(WorkerReplicas.REMOVING);
                 steps.add(runtime.stop(r).handle((v, e) -> {
                     worker.forget(r);
-                    ctx.reporter().report(r.withState("Failed", "the node restarted before the replica ran"),
-                            List.of());
+                    ctx.reporter().report(removing ? r.withState("Removed", "removal finished after a restart")
+                            : r.withState("Failed", "the node restarted before the replica ran"), List.of());
                     return null;
                 }));
             }
@@ -82,7 +83,7 @@ public final class ReplicaMonitor {
         try {
             Map<PeerId, List<ReplicaRef>> byOwner = new LinkedHashMap<>();
             for (RunningReplica r : ctx.store().replicas()) {
-                if (r.state().equals("Collecting") || r.state().equals("Deploying")) {
+                if (inFlight(r)) {
                     continue;
                 }
                 byOwner.computeIfAbsent(PeerId.parse(r.owner()), o -> new ArrayList<>())
@@ -107,6 +108,10 @@ public final class ReplicaMonitor {
 
     private void checkStatus(RunningReplica r) {
         runtime.status(r).whenComplete((status, error) -> {
+            RunningReplica current = ctx.store().replica(r.taskId(), r.generation(), r.replica()).orElse(null);
+            if (current == null || inFlight(current)) {
+                return; // removed or being removed meanwhile: its absence is no loss
+            }
             if (error != null) {
                 if (WorkerReplicas.isNoSuchWorkload(error)) {
                     gone(r);
@@ -146,7 +151,8 @@ public final class ReplicaMonitor {
             for (ReplicaRef stale : ack.stale()) {
                 for (RunningReplica r : ctx.store().replicas()) {
                     if (r.taskId().equals(stale.taskId()) && r.generation() == stale.generation()
-                            && r.replica() == stale.replica() && r.owner().equals(owner.toString())) {
+                            && r.replica() == stale.replica() && r.owner().equals(owner.toString()) && !inFlight(r)) {
+                        worker.markRemoving(r);
                         runtime.stop(r).whenComplete((v, e) -> {
                             worker.forget(r);
                             ctx.reporter().report(r.withState("Removed", "stale for its owner"), List.of());
@@ -157,6 +163,12 @@ public final class ReplicaMonitor {
                 }
             }
         });
+    }
+
+    /** Being collected, deployed or removed: the runtime may not show it (yet, any more). */
+    private static boolean inFlight(RunningReplica r) {
+        return r.state().equals(WorkerReplicas.COLLECTING) || r.state().equals(WorkerReplicas.DEPLOYING)
+                || r.state().equals(WorkerReplicas.REMOVING);
     }
 
     /** Exposed for tests. */

@@ -37,7 +37,7 @@ public final class ReplicaRuntime {
         }
         return ctx.engines().select(ctx.settings().engine())
                 .thenCompose(engine -> {
-                    ctx.store().putReplica(r.withState("Deploying", "on " + engine.name()));
+                    ctx.store().putReplica(r.withState(WorkerReplicas.DEPLOYING, "on " + engine.name()));
                     return engine.deploy(r.runtimeId(), one, WorkerReplicas.config(r, ctx.self()));
                 });
     }

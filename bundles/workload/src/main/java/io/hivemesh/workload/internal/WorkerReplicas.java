@@ -40,6 +40,10 @@ import java.util.concurrent.Executor;
 public final class WorkerReplicas {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerReplicas.class);
     private static final int REMEMBERED_TENDERS = 1024;
+    /** Record states of replicas in flight, which the status loop leaves alone. */
+    static final String COLLECTING = "Collecting";
+    static final String DEPLOYING = "Deploying";
+    static final String REMOVING = "Removing";
 
     private final MachineContext ctx;
     private final ShareCollector collector;
@@ -121,7 +125,7 @@ public final class WorkerReplicas {
         // The replica is the task owner's, also when a guardian awarded it: it reports to the owner.
         RunningReplica record = new RunningReplica(a.taskId(), a.generation(), a.replica(), a.taskOwner().toString(),
                 TaskIds.runtimeId(a.taskId(), a.generation(), a.replica(), ctx.self()),
-                tenderOf(a).cpuMillis(), tenderOf(a).memoryBytes(), "Collecting", "", ctx.clock().millis());
+                tenderOf(a).cpuMillis(), tenderOf(a).memoryBytes(), COLLECTING, "", ctx.clock().millis());
         ctx.store().putReplica(record);
         ctx.store().recordGeneration(a.taskId(), a.generation());
         ctx.event(a.taskId(), a.generation(), "Awarded", "replica " + a.replica() + " taken by " + ctx.self());
@@ -224,6 +228,7 @@ public final class WorkerReplicas {
         for (RunningReplica r : ctx.store().replicas()) {
             if (r.taskId().equals(d.taskId()) && r.owner().equals(d.owner().toString())
                     && r.generation() <= d.generation() && (d.replica() < 0 || r.replica() == d.replica())) {
+                markRemoving(r);
                 removals.add(runtime.stop(r).thenRun(() -> {
                     forget(r);
                     ctx.reporter().report(r.withState("Removed", d.tombstone() ? "deleted by its owner"
@@ -234,6 +239,11 @@ public final class WorkerReplicas {
             }
         }
         return CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).thenApply(v -> null);
+    }
+
+    /** Marks {@code r} as being removed, so that the status loop does not take its going for a loss. */
+    void markRemoving(RunningReplica r) {
+        ctx.store().putReplica(r.withState(REMOVING, ""));
     }
 
     /** Removes the record and reservation of {@code r} and withdraws the provider record when no replica is left. */

@@ -49,7 +49,11 @@ public final class WorkloadService {
     }
 
     public OwnerTasks.Applied apply(String yaml, OptionalInt replicas) {
-        return node.owner().apply(node.context().settings().tenant(), yaml, replicas);
+        OwnerTasks.Applied a = node.owner().apply(node.context().settings().tenant(), yaml, replicas);
+        if (a.changed()) {
+            node.repairSoon();
+        }
+        return a;
     }
 
     /** The tasks this node owns, then those it only heard of. */

@@ -39,6 +39,7 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
     private final NodeTable nodes;
     private final ReplicaDirectory directory;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private final Object repairing = new Object();
 
     public MachineNode(MachineContext ctx, OwnerTasks owner, OwnerHealing healing, WorkerReplicas worker,
                        ShareHolder holder, ReplicaMonitor monitor, ReplicaLogs logs, NodeTable nodes,
@@ -66,9 +67,28 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
         long every = ctx.settings().heartbeatInterval().toMillis();
         ScheduledFuture<?> loop = ctx.executor().scheduleWithFixedDelay(() -> {
             monitor.tick();
-            healing.tick();
+            repair();
         }, 0, every, TimeUnit.MILLISECONDS);
         running.add(() -> loop.cancel(false));
+    }
+
+    /**
+     * Runs the owner's repair round now, on the node's executor, besides the loop (after an apply,
+     * so that its tender does not wait up to a heartbeat interval for the next round).
+     */
+    public void repairNow() {
+        try {
+            ctx.executor().execute(this::repair);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("repair round not run now (the node is stopping): {}", e.toString());
+        }
+    }
+
+    /** One repair round at a time, whether from the loop or {@link #repairNow}. */
+    private void repair() {
+        synchronized (repairing) {
+            healing.tick();
+        }
     }
 
     @Override

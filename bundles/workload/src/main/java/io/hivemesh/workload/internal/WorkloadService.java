@@ -48,8 +48,13 @@ public final class WorkloadService {
                           String owner) {
     }
 
+    /** Applies {@code yaml} (see {@link OwnerTasks#apply}) and, when it changed the task, tenders at once. */
     public OwnerTasks.Applied apply(String yaml, OptionalInt replicas) {
-        return node.owner().apply(node.context().settings().tenant(), yaml, replicas);
+        OwnerTasks.Applied a = node.owner().apply(node.context().settings().tenant(), yaml, replicas);
+        if (a.changed()) {
+            node.repairNow();
+        }
+        return a;
     }
 
     /** The tasks this node owns, then those it only heard of. */

@@ -2,6 +2,7 @@ package io.hivemesh.workload.internal;
 
 import io.hivemesh.api.peer.PeerId;
 import io.hivemesh.api.routing.ContentRouting;
+import io.hivemesh.api.runtime.RuntimeEngine;
 import io.hivemesh.protocol.MachineMessage.Heartbeat;
 import io.hivemesh.protocol.MachineMessage.LogsChunk;
 import io.hivemesh.protocol.MachineMessage.Port;
@@ -9,6 +10,7 @@ import io.hivemesh.protocol.MachineMessage.StatusReport;
 import io.hivemesh.protocol.MachineMessage.WorkloadEvent;
 import io.hivemesh.workload.internal.WorkloadStore.Assignment;
 import io.hivemesh.workload.internal.WorkloadStore.OwnedTask;
+import io.hivemesh.workload.internal.WorkloadStore.RunningReplica;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +100,14 @@ public final class WorkloadService {
             latestByNode.merge(s.node().toString(), s, (x, y) -> x.atMillis() >= y.atMillis() ? x : y);
         }
         List<String> providers = new ArrayList<>();
+        // This node's own replicas: its status reports go to the owner and to the other nodes, never to itself.
+        for (RunningReplica r : node.worker().replicas()) {
+            if (r.taskId().equals(taskId)) {
+                providers.add(self().toString());
+                latestByNode.put(self().toString(), new StatusReport(r.taskId(), r.generation(), r.replica(), self(),
+                        r.state(), r.reason(), localPorts(r, timeout), Long.MAX_VALUE));
+            }
+        }
         ContentRouting routing = node.context().providers().get();
         if (routing != null) {
             CompletableFuture<Integer> found = routing.findProviders(TaskCids.of(taskId), 50,
@@ -119,6 +129,21 @@ public final class WorkloadService {
         }
         rows.sort(java.util.Comparator.comparingInt(ReplicaRow::replica));
         return rows;
+    }
+
+    /** The published ports of a replica on this node, as its runtime reports them (none if it does not answer in time). */
+    private List<Port> localPorts(RunningReplica r, Duration timeout) throws InterruptedException {
+        try {
+            Optional<RuntimeEngine> engine = node.worker().engineOf(r).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (engine.isEmpty()) {
+                return List.of();
+            }
+            return engine.get().status(r.runtimeId()).get(timeout.toMillis(), TimeUnit.MILLISECONDS).ports().stream()
+                    .map(p -> new Port(p.container(), p.containerPort(), p.protocol(),
+                            p.hostIp() == null ? "" : p.hostIp(), p.hostPort())).toList();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return List.of();
+        }
     }
 
     public Optional<OwnedTask> owned(String idOrName) {

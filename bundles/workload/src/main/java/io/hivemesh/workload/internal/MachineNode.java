@@ -78,6 +78,18 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
         running.add(() -> loop.cancel(false));
     }
 
+    /**
+     * Runs the owner's repair round now, on the node's executor, besides the loop (after an apply,
+     * so that its tender does not wait up to a heartbeat interval for the next round).
+     */
+    public void repairNow() {
+        try {
+            ctx.executor().execute(healing::tick); // OwnerHealing runs one round at a time
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("repair round not run now (the node is stopping): {}", e.toString());
+        }
+    }
+
     @Override
     public synchronized void close() {
         for (AutoCloseable c : running) {
@@ -154,11 +166,6 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
             directory.record(s);
             guardians.tasks().onStatus(s);
         }
-    }
-
-    /** Runs the owner's repair loop now (after an apply: the tender need not wait for the next round). */
-    public void repairSoon() {
-        ctx.executor().execute(healing::tick);
     }
 
     /** Answers key-record requests with {@code keys} (this node's current record). */

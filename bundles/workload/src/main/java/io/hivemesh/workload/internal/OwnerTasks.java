@@ -208,12 +208,19 @@ public final class OwnerTasks {
         });
     }
 
-    /** The task with its generation's holders: chosen and given their shares on the first award. */
+    /**
+     * The task with its generation's holders: chosen and given their shares on the first award, and
+     * again (a fresh split of the same key over live nodes) once fewer than the threshold of them
+     * are alive, since no award could then collect enough shares.
+     */
     private CompletableFuture<OwnedTask> holders(OwnedTask t, List<Bid> ranked) {
-        if (!t.holders().isEmpty()) {
+        long since = ctx.clock().millis() - ctx.settings().nodeGrace().toMillis();
+        int alive = aliveHolders(t, since);
+        if (!t.holders().isEmpty() && alive >= t.threshold()) {
             return CompletableFuture.completedFuture(t);
         }
-        long since = ctx.clock().millis() - ctx.settings().nodeGrace().toMillis();
+        String again = t.holders().isEmpty() ? "" : " (again: " + alive + " of the " + t.holders().size()
+                + " holders alive, " + t.threshold() + " needed)";
         List<PeerId> chosen = Scheduler.holders(ctx.self(), ranked, nodes.aliveSince(since),
                 ctx.settings().maxHolders());
         byte[] key = shares.openOwn(t.sealedManifestKey(), t.taskId(), t.generation());
@@ -226,10 +233,23 @@ public final class OwnerTasks {
                         ctx.clock().millis());
                 ctx.store().putTask(next);
                 ctx.event(t.taskId(), t.generation(), "SharesDistributed", "manifest key split "
-                        + d.threshold() + "-of-" + d.holders().size() + " over " + d.holders());
+                        + d.threshold() + "-of-" + d.holders().size() + " over " + d.holders() + again);
                 return next;
             }
         });
+    }
+
+    /** Holders that are this node, connected, or heard from since {@code sinceMillis} (not lost, as the healer counts). */
+    private int aliveHolders(OwnedTask t, long sinceMillis) {
+        List<PeerId> heard = nodes.aliveSince(sinceMillis);
+        int alive = 0;
+        for (String h : t.holders()) {
+            PeerId p = PeerId.parse(h);
+            if (p.equals(ctx.self()) || ctx.wire().isConnected(p) || heard.contains(p)) {
+                alive++;
+            }
+        }
+        return alive;
     }
 
     private CompletableFuture<Void> awardOne(OwnedTask t, int replica, PeerId node) {

@@ -48,10 +48,11 @@ public final class WorkloadService {
                           String owner) {
     }
 
+    /** Applies {@code yaml} (see {@link OwnerTasks#apply}) and, when it changed the task, tenders at once. */
     public OwnerTasks.Applied apply(String yaml, OptionalInt replicas) {
         OwnerTasks.Applied a = node.owner().apply(node.context().settings().tenant(), yaml, replicas);
         if (a.changed()) {
-            node.repairSoon();
+            node.repairNow();
         }
         return a;
     }
@@ -106,6 +107,7 @@ public final class WorkloadService {
             latestByNode.merge(s.node().toString(), s, (x, y) -> x.atMillis() >= y.atMillis() ? x : y);
         }
         List<String> providers = new ArrayList<>();
+        // This node's own reports are in the directory too (StatusReporter keeps a local copy).
         ContentRouting routing = node.context().providers().get();
         if (routing != null) {
             CompletableFuture<Integer> found = routing.findProviders(TaskCids.of(taskId), 50,

@@ -20,18 +20,48 @@ import java.util.concurrent.atomic.AtomicLong;
 final class InMemoryMeshForTests implements AutoCloseable {
     private final Map<PeerId, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Set<PeerId> down = ConcurrentHashMap.newKeySet();
-    private final ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
-        Thread t = new Thread(r, "mesh-for-tests");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService pool;
+    private final ExecutorService gossipPool;
+    private final boolean recordSent;
     final AtomicLong messages = new AtomicLong();
+    /** Gossip deliveries queued and not yet handled, and the longest any waited (ms): the simulation's load. */
+    final java.util.concurrent.atomic.AtomicInteger gossipBacklog = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicLong gossipDelayMillis = new AtomicLong();
+    /** The longest wait of a gossip delivery by message kind (ms). */
+    final Map<String, AtomicLong> gossipDelayByKind = new ConcurrentHashMap<>();
+    /** The same traffic by channel and message kind. */
+    final MeshTrafficForTests traffic = new MeshTrafficForTests();
     /** Every request envelope sent, with its sender and receiver (for replay tests). */
     final java.util.List<Sent> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     record Sent(PeerId from, PeerId to, byte[] envelope) {
     }
     final AtomicLong bytes = new AtomicLong();
+
+    InMemoryMeshForTests() {
+        this.recordSent = true;
+        this.pool = threads(8, "mesh-for-tests");
+        this.gossipPool = pool;
+    }
+
+    /**
+     * A mesh delivering requests on {@code requestThreads} threads and gossip on its own
+     * {@code gossipThreads} (so that a burst of gossip does not hold up requests, as separate
+     * streams would not); keeps {@link #sent} only if {@code recordSent}.
+     */
+    InMemoryMeshForTests(int requestThreads, int gossipThreads, boolean recordSent) {
+        this.recordSent = recordSent;
+        this.pool = threads(requestThreads, "mesh-requests-for-tests");
+        this.gossipPool = threads(gossipThreads, "mesh-gossip-for-tests");
+    }
+
+    private static ExecutorService threads(int n, String name) {
+        return Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     Endpoint join(PeerId id) {
         Endpoint e = new Endpoint(id);
@@ -56,7 +86,9 @@ final class InMemoryMeshForTests implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         pool.shutdownNow();
+        gossipPool.shutdownNow();
         pool.awaitTermination(5, TimeUnit.SECONDS);
+        gossipPool.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     final class Endpoint implements MachineTransport {
@@ -81,13 +113,16 @@ final class InMemoryMeshForTests implements AutoCloseable {
             }
             messages.incrementAndGet();
             bytes.addAndGet(envelope.length);
-            if (sent.size() < 100_000) {
+            String kind = MeshTrafficForTests.kind(envelope);
+            traffic.direct(kind, envelope.length);
+            if (recordSent && sent.size() < 100_000) {
                 sent.add(new Sent(self, peer, envelope.clone()));
             }
             return CompletableFuture.supplyAsync(() -> in.onRequest(self, envelope), pool)
                     .thenCompose(f -> f)
                     .thenApply(reply -> {
                         bytes.addAndGet(reply.length);
+                        traffic.reply(kind, reply.length);
                         return reply;
                     })
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -98,14 +133,27 @@ final class InMemoryMeshForTests implements AutoCloseable {
             if (down.contains(self)) {
                 return CompletableFuture.failedFuture(new java.io.IOException("cut off"));
             }
+            int receivers = 0;
+            String kind = MeshTrafficForTests.kind(envelope);
+            AtomicLong kindDelay = gossipDelayByKind.computeIfAbsent(kind, k -> new AtomicLong());
             for (Endpoint e : endpoints.values()) {
                 Inbound in = e.inbound;
                 if (e != this && in != null && !down.contains(e.self)) {
                     messages.incrementAndGet();
                     bytes.addAndGet(envelope.length);
-                    pool.execute(() -> in.onGossip(topic, self, envelope));
+                    receivers++;
+                    long queued = System.nanoTime();
+                    gossipBacklog.incrementAndGet();
+                    gossipPool.execute(() -> {
+                        gossipBacklog.decrementAndGet();
+                        long waited = (System.nanoTime() - queued) / 1_000_000;
+                        gossipDelayMillis.accumulateAndGet(waited, Math::max);
+                        kindDelay.accumulateAndGet(waited, Math::max);
+                        in.onGossip(topic, self, envelope);
+                    });
                 }
             }
+            traffic.gossip(kind, envelope.length, receivers);
             return CompletableFuture.completedFuture(null);
         }
 

@@ -36,7 +36,7 @@ final class MachineNodesForTests implements AutoCloseable {
             Duration.ofMillis(200), Duration.ofMillis(1500), Duration.ofMillis(200), Duration.ofSeconds(2), 5,
             Duration.ofMinutes(5), Duration.ofSeconds(3), Duration.ofSeconds(5), Optional.empty(), false, 100, 128L << 20);
 
-    final InMemoryMeshForTests mesh = new InMemoryMeshForTests();
+    final InMemoryMeshForTests mesh;
     final InMemoryProvidersForTests providers = new InMemoryProvidersForTests();
     private final Map<PeerId, Sealer> sealers = new ConcurrentHashMap<>();
     private final Path dir;
@@ -45,7 +45,13 @@ final class MachineNodesForTests implements AutoCloseable {
     final Clock clock = Clock.systemUTC();
 
     MachineNodesForTests(Path dir) {
+        this(dir, new InMemoryMeshForTests());
+    }
+
+    /** Nodes on {@code mesh} (the simulation's, with its own thread count). */
+    MachineNodesForTests(Path dir, InMemoryMeshForTests mesh) {
         this.dir = dir;
+        this.mesh = mesh;
     }
 
     /** One node: its machine plane, its mock engine, its store and its crypto. */

@@ -238,17 +238,7 @@ class MachinePlaneNodesIT {
     }
 
     private static String waitFor(int n, String command, Predicate<String> ok, String what) throws Exception {
-        long end = System.nanoTime() + WAIT.toNanos();
-        String last = "";
-        while (System.nanoTime() < end) {
-            NodeScript.Result r = node("exec", n, command);
-            last = r.out();
-            if (r.exit() == 0 && ok.test(last)) {
-                return last;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what + "; last `" + command + "`: " + last);
+        return SCRIPT.await(n, command, ok, what, WAIT);
     }
 
     private static NodeScript.Result node(String command, int n, String... args) throws Exception {

@@ -89,16 +89,6 @@ class MachinePlaneRestartIT {
     }
 
     private static String waitFor(String command, Predicate<String> ok, String what) throws Exception {
-        long end = System.nanoTime() + WAIT.toNanos();
-        String last = "";
-        while (System.nanoTime() < end) {
-            NodeScript.Result r = SCRIPT.run("exec", 1, command);
-            last = r.out();
-            if (r.exit() == 0 && ok.test(last)) {
-                return last;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what + "; last `" + command + "`: " + last);
+        return SCRIPT.await(1, command, ok, what, WAIT);
     }
 }

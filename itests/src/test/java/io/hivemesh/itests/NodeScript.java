@@ -68,4 +68,24 @@ final class NodeScript {
         assertTrue(m.find(), "mesh:id on node " + n + " prints a PeerId: " + r.out());
         return m.group(1);
     }
+
+    /**
+     * Runs {@code command} on node {@code n} every half second until it exits 0 with output that
+     * {@code ok} accepts, at most {@code wait}; returns that output or fails naming {@code what}
+     * and the last output.
+     */
+    String await(int n, String command, java.util.function.Predicate<String> ok, String what, java.time.Duration wait)
+            throws Exception {
+        long end = System.nanoTime() + wait.toNanos();
+        String last = "";
+        while (System.nanoTime() < end) {
+            Result r = run("exec", n, command);
+            last = r.out();
+            if (r.exit() == 0 && ok.test(last)) {
+                return last;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("not within " + wait.toSeconds() + " s: " + what + "; last `" + command + "`: " + last);
+    }
 }

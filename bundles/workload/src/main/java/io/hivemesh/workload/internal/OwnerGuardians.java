@@ -29,7 +29,8 @@ import java.util.concurrent.CompletableFuture;
  * the task while this node was away answers with its own record (hand-back), whose assignments
  * this node adopts. Until a round has reached a guardian (after a start or after no guardian
  * answered), the owner does not repair the task nor call its replicas stale ({@link #mayRepair}),
- * so that it never undoes what a guardian did; after {@code 2 × owner_grace} of rounds that reach
+ * so that it never undoes what a guardian did — except within {@code owner_grace} of the last round
+ * that reached one (no guardian can have taken over yet); after {@code 2 × owner_grace} of rounds that reach
  * no guardian while other nodes of the task are connected, it repairs alone again (its guardians
  * are gone). Rounds while no node of the task is connected (this node is cut off) restart that
  * clock, so that a node coming back always asks its guardians first.
@@ -57,6 +58,8 @@ public final class OwnerGuardians {
     private static final class Sync {
         boolean ok;
         boolean inFlight;
+        /** When a round last reached a guardian (never: far in the past). */
+        long okMillis = Long.MIN_VALUE / 2;
         long unsyncedSince;
         long pushedMillis;
         String fingerprint = "";
@@ -98,6 +101,12 @@ public final class OwnerGuardians {
         }
         Sync st = states.get(t.taskId());
         if (st != null && st.ok) {
+            return true;
+        }
+        // A guardian takes over only after owner_grace without hearing from this node: within that
+        // time of the last round that reached one, none can have, so this node goes on repairing
+        // (its guardians may be among the nodes just lost).
+        if (st != null && ctx.clock().millis() - st.okMillis < ctx.settings().ownerGrace().toMillis()) {
             return true;
         }
         if (st != null && st.inFlight) {
@@ -168,6 +177,7 @@ public final class OwnerGuardians {
                 state.inFlight = false;
                 if (reached) {
                     state.ok = true;
+                    state.okMillis = ctx.clock().millis();
                     state.fingerprint = adopted ? "" : fingerprint;
                 } else {
                     // Out of touch with the whole mesh (not only the guardians): the clock of "guardians

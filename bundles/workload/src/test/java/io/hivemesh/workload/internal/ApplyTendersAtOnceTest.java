@@ -2,12 +2,8 @@ package io.hivemesh.workload.internal;
 
 import io.hivemesh.crypto.internal.Standalone;
 import io.hivemesh.workload.internal.MachineNodesForTests.TestNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -19,25 +15,11 @@ import static io.hivemesh.workload.internal.MachineNodesForTests.await;
  * interval, 2 s by default, on the way from apply to running): with a loop that runs once at start
  * and then not for ten minutes, the replicas still run.
  */
-class ApplyTendersAtOnceTest {
+class ApplyTendersAtOnceTest extends InProcessMeshTest {
     static final MachineSettings RARE_LOOP = new MachineSettings("default", Duration.ofMillis(100),
             Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofMillis(200), Duration.ofSeconds(2), 5,
             Duration.ofMinutes(5), Duration.ofSeconds(3), Duration.ofSeconds(5), Optional.empty(), true, 100,
             128L << 20);
-
-    @TempDir
-    Path dir;
-    MachineNodesForTests mesh;
-
-    @BeforeEach
-    void setUp() {
-        mesh = new MachineNodesForTests(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        mesh.close();
-    }
 
     @Test
     void theReplicasRunWithoutARepairRoundAfterTheApply() throws Exception {

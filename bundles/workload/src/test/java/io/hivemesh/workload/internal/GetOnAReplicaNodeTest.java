@@ -2,12 +2,8 @@ package io.hivemesh.workload.internal;
 
 import io.hivemesh.crypto.internal.Standalone;
 import io.hivemesh.workload.internal.MachineNodesForTests.TestNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
@@ -20,21 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * replica with its state, not as a bare provider record: its own status reports never come back
  * to it by gossip. (MachinePlaneTest's observer is such a node whenever the owner wins no replica.)
  */
-class GetOnAReplicaNodeTest {
-    @TempDir
-    Path dir;
-    MachineNodesForTests mesh;
-
-    @BeforeEach
-    void setUp() {
-        mesh = new MachineNodesForTests(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        mesh.close();
-    }
-
+class GetOnAReplicaNodeTest extends InProcessMeshTest {
     @Test
     void aReplicaNodeSeesItsOwnReplicaRunning() throws Exception {
         TestNode owner = mesh.add(MachinePlaneTest.ROOMY, MachineNodesForTests.NOT_BIDDING, Standalone.identity(), null);

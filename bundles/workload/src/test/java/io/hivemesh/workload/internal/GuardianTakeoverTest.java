@@ -16,9 +16,7 @@ import io.hivemesh.workload.internal.WorkloadStore.OwnedTask;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,21 +38,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and in-memory mesh): they heal a task whose owner is gone, one after the other, hand it back
  * when the owner returns, and nobody else can heal it.
  */
-class GuardianTakeoverTest {
+class GuardianTakeoverTest extends InProcessMeshTest {
     /** The owner: the most room, so it wins the first replica itself (and guardians are two workers). */
     static final Capacity BIG = new Capacity(16_000, 32L << 30);
     static final MachineSettings SETTINGS = MachineNodesForTests.FAST.withOwnerGrace(Duration.ofSeconds(2));
 
-    @TempDir
-    Path dir;
-    MachineNodesForTests mesh;
     TestNode owner;
     final List<TestNode> workers = new ArrayList<>();
     final Set<PeerId> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void setUp() {
-        mesh = new MachineNodesForTests(dir);
         owner = mesh.add(BIG, SETTINGS, Standalone.identity(), null);
         for (int i = 0; i < 5; i++) {
             workers.add(mesh.add(MachinePlaneTest.ROOMY, SETTINGS, Standalone.identity(), null));
@@ -62,7 +56,7 @@ class GuardianTakeoverTest {
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void printStateWhenDebugging() {
         if (Boolean.getBoolean("guardians.debug")) {
             for (TestNode n : all()) {
                 System.out.println("== " + n.name() + " " + n.id() + " pods " + n.engine().workloadIds()
@@ -71,7 +65,6 @@ class GuardianTakeoverTest {
                         .substring(46) + " " + e.kind() + ": " + e.message()));
             }
         }
-        mesh.close();
     }
 
     private void cut(TestNode n, boolean isDown) {

@@ -12,12 +12,9 @@ import io.hivemesh.protocol.MachineMessage.ShareRequest;
 import io.hivemesh.protocol.MachineCodec;
 import io.hivemesh.protocol.SignedMessages;
 import io.hivemesh.workload.internal.MachineNodesForTests.TestNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
@@ -34,26 +31,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hostile peers against the machine plane: forged, replayed, unauthorised, oversized and garbage messages. */
-class HostilePeersTest {
-    @TempDir
-    Path dir;
-    MachineNodesForTests mesh;
+class HostilePeersTest extends InProcessMeshTest {
     TestNode owner;
     TestNode worker;
     TestNode evil;
 
     @BeforeEach
     void setUp() throws Exception {
-        mesh = new MachineNodesForTests(dir);
         owner = mesh.add(MachinePlaneTest.ROOMY, MachineNodesForTests.NOT_BIDDING, Standalone.identity(), null);
         worker = mesh.add(MachinePlaneTest.ROOMY);
         evil = mesh.add(new Capacity(0, 0)); // never bids, never wins: only attacks
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        mesh.close();
-    }
 
     private String applyAndWait() throws Exception {
         OwnerTasks.Applied a = owner.service().apply(MachinePlaneTest.deployment(1, "v1"), OptionalInt.of(1));

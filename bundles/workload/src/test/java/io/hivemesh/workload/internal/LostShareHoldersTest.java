@@ -3,12 +3,8 @@ package io.hivemesh.workload.internal;
 import io.hivemesh.crypto.internal.Standalone;
 import io.hivemesh.workload.internal.MachineNodesForTests.TestNode;
 import io.hivemesh.workload.internal.WorkloadStore.OwnedTask;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -23,21 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * are left: the owner splits the key again over live nodes, and the replacement runs (found by
  * the 50-node simulation, where 20 % of the nodes were lost at once).
  */
-class LostShareHoldersTest {
-    @TempDir
-    Path dir;
-    MachineNodesForTests mesh;
-
-    @BeforeEach
-    void setUp() {
-        mesh = new MachineNodesForTests(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        mesh.close();
-    }
-
+class LostShareHoldersTest extends InProcessMeshTest {
     @Test
     void theKeyIsSplitAgainWhenTooFewHoldersAreLeft() throws Exception {
         TestNode owner = mesh.add(MachinePlaneTest.ROOMY, MachineNodesForTests.NOT_BIDDING, Standalone.identity(), null);

@@ -3,12 +3,8 @@ package io.hivemesh.workload.internal;
 import io.hivemesh.workload.internal.MachineNodesForTests.TestNode;
 import io.hivemesh.workload.internal.WorkloadStore.Assignment;
 import io.hivemesh.workload.internal.WorkloadStore.OwnedTask;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
@@ -25,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The machine plane's workflow between in-process nodes (real crypto, store, scheduling and share
  * logic; mock engine and in-memory mesh): apply, spread, heal, update, delete.
  */
-class MachinePlaneTest {
+class MachinePlaneTest extends InProcessMeshTest {
     static final Capacity ROOMY = new Capacity(2000, 2L << 30);
 
     static String deployment(int replicas, String arg) {
@@ -53,20 +49,6 @@ class MachinePlaneTest {
                               cpu: 200m
                               memory: 64Mi
                 """.formatted(replicas, arg);
-    }
-
-    @TempDir
-    Path dir;
-    MachineNodesForTests mesh;
-
-    @BeforeEach
-    void setUp() {
-        mesh = new MachineNodesForTests(dir);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        mesh.close();
     }
 
     static Set<String> runningNodes(OwnedTask t, long generation) {

@@ -104,9 +104,14 @@ public final class OwnerGuardians {
             return true;
         }
         // A guardian takes over only after owner_grace without hearing from this node: within that
-        // time of the last round that reached one, none can have, so this node goes on repairing
-        // (its guardians may be among the nodes just lost).
-        if (st != null && ctx.clock().millis() - st.okMillis < ctx.settings().ownerGrace().toMillis()) {
+        // time of the last round that reached one (or of the task's creation, when this node created
+        // it since it started), none can have, so this node goes on repairing (its guardians may be
+        // among the nodes just lost).
+        long okAt = st == null ? Long.MIN_VALUE / 2 : st.okMillis;
+        if (t.createdMillis() >= startedMillis) {
+            okAt = Math.max(okAt, t.createdMillis());
+        }
+        if (ctx.clock().millis() - okAt < ctx.settings().ownerGrace().toMillis()) {
             return true;
         }
         if (st != null && st.inFlight) {

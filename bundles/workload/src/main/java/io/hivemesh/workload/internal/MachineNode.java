@@ -41,6 +41,7 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
     private final ReplicaDirectory directory;
     private final GuardianRoles guardians;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private boolean closed;
     private volatile java.util.function.Supplier<MachineMessage.NodeKeysRecord> ownKeys;
 
     public MachineNode(MachineContext ctx, OwnerTasks owner, OwnerHealing healing, WorkerReplicas worker,
@@ -62,6 +63,9 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
 
     /** Reconciles with the runtime, then serves the wire and starts the loops. */
     public synchronized void start() {
+        if (closed) {
+            return; // closed before the (asynchronous) start ran
+        }
         try {
             monitor.recover().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -92,6 +96,7 @@ public final class MachineNode implements MachineWire.Handler, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         for (AutoCloseable c : running) {
             try {
                 c.close();

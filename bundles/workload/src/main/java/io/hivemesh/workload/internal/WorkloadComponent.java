@@ -58,6 +58,7 @@ public final class WorkloadComponent {
     private final MachineNode node;
     private final ServiceRegistration<RequestHandler> handler;
     private final ServiceRegistration<WorkloadService> service;
+    private volatile boolean stopped;
 
     @Activate
     public WorkloadComponent(BundleContext context, WorkloadConfig.Config config, @Reference Host host,
@@ -78,7 +79,6 @@ public final class WorkloadComponent {
         WorkloadStore store = WorkloadStore.open(dataDir(context));
         store.problems().forEach(p -> LOG.warn("workload store: {}", p));
         keys = new NodeKeyDirectory(values, identity, nodeKeys, clock, executor);
-        keys.start();
         CapacityProbe probe = CapacityProbe.forThisMachine(config.capacity__cpu__millis(),
                 config.capacity__memory__bytes(), config.reserve__percent());
         HostMachineTransport transport = new HostMachineTransport(host, requests, pubsub);
@@ -95,7 +95,20 @@ public final class WorkloadComponent {
         props.put(ProtocolLimits.PROP_MAX_MESSAGE_BYTES, MachineCodec.MAX_MESSAGE_BYTES + 64 * 1024);
         props.put(ProtocolLimits.PROP_HANDLER_THREADS, 4);
         handler = context.registerService(RequestHandler.class, transport.requestHandler(), props);
-        node.start();
+        // Off the activating thread: SCR activates this component inside the service events of the
+        // services it needs, and the reconciliation with the runtime (podman) and the first key
+        // publication take a while; other listeners of those events must not wait for them.
+        executor.execute(() -> {
+            if (stopped) {
+                return;
+            }
+            try {
+                keys.start();
+                node.start();
+            } catch (RuntimeException e) {
+                LOG.error("the machine plane did not start: {}", e.toString(), e);
+            }
+        });
         service = context.registerService(WorkloadService.class, new WorkloadService(node), null);
         LOG.info("machine plane started: tenant {}, capacity {}, data in {}", settings.tenant(), probe.measure(),
                 dataDir(context));
@@ -103,6 +116,7 @@ public final class WorkloadComponent {
 
     @Deactivate
     void deactivate() {
+        stopped = true;
         service.unregister();
         node.close();
         handler.unregister();

@@ -29,5 +29,9 @@ class ApplyTendersAtOnceTest extends InProcessMeshTest {
         OwnerTasks.Applied applied = owner.service().apply(MachinePlaneTest.deployment(2, "v1"), OptionalInt.empty());
         await("two running replicas, long before the next repair round", 20, () -> MachinePlaneTest.runningNodes(
                 MachinePlaneTest.task(owner, applied.taskId()), 1).size() == 2);
+        org.junit.jupiter.api.Assertions.assertEquals(2, MachinePlaneTest.runningNodes(
+                MachinePlaneTest.task(owner, applied.taskId()), 1).size(), "two distinct nodes run it");
+        org.junit.jupiter.api.Assertions.assertTrue(owner.service().events(applied.taskId()).stream()
+                .anyMatch(e -> e.kind().equals("Tender")), "the apply tendered");
     }
 }

@@ -121,7 +121,7 @@ public final class ReplicaMonitor {
                 return;
             }
             if (status.isEmpty()) {
-                gone(r);
+                gone(r); // every engine said it has no such workload
                 return;
             }
             String state = ReplicaRuntime.stateName(status.get());

@@ -6,6 +6,7 @@ import io.hivemesh.api.runtime.WorkloadState;
 import io.hivemesh.api.runtime.WorkloadStatus;
 import io.hivemesh.workload.internal.WorkloadStore.RunningReplica;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -57,9 +58,32 @@ public final class ReplicaRuntime {
 
     /** The runtime's status of {@code r}; empty when no engine holds it. */
     CompletableFuture<Optional<WorkloadStatus>> status(RunningReplica r) {
-        return ctx.engines().locate(r.runtimeId()).thenCompose(engine -> engine.isEmpty()
-                ? CompletableFuture.completedFuture(Optional.<WorkloadStatus>empty())
-                : engine.get().status(r.runtimeId()).thenApply(Optional::of));
+        // Empty only when every engine says it has no such workload; any other failure (an engine
+        // still starting, a runtime error) fails the check, so that it is never taken for a loss.
+        List<RuntimeEngine> engines = ctx.engines().engines();
+        if (engines.isEmpty()) {
+            return CompletableFuture.failedFuture(new WorkloadException("no runtime engine is there yet"));
+        }
+        List<CompletableFuture<Optional<WorkloadStatus>>> asked = new java.util.ArrayList<>();
+        for (RuntimeEngine e : engines) {
+            asked.add(e.status(r.runtimeId()).handle((st, err) -> {
+                if (err == null) {
+                    return Optional.of(st);
+                }
+                if (WorkerReplicas.isNoSuchWorkload(err)) {
+                    return Optional.<WorkloadStatus>empty();
+                }
+                throw new WorkloadException("engine " + e.name() + " could not tell: " + err.getMessage(), err);
+            }));
+        }
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            for (CompletableFuture<Optional<WorkloadStatus>> a : asked) {
+                if (a.join().isPresent()) {
+                    return a.join();
+                }
+            }
+            return Optional.empty();
+        });
     }
 
     /** The engine holding {@code r}, if any. */

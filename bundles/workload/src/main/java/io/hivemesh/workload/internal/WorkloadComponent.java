@@ -58,6 +58,7 @@ public final class WorkloadComponent {
     private final MachineNode node;
     private final ServiceRegistration<RequestHandler> handler;
     private final ServiceRegistration<WorkloadService> service;
+    private final ServiceRegistration<io.hivemesh.api.workload.MachinePlane> plane;
     private volatile boolean stopped;
 
     @Activate
@@ -110,6 +111,7 @@ public final class WorkloadComponent {
             }
         });
         service = context.registerService(WorkloadService.class, new WorkloadService(node), null);
+        plane = context.registerService(io.hivemesh.api.workload.MachinePlane.class, new TenantMachinePlane(node), null);
         LOG.info("machine plane started: tenant {}, capacity {}, data in {}", settings.tenant(), probe.measure(),
                 dataDir(context));
     }
@@ -117,6 +119,7 @@ public final class WorkloadComponent {
     @Deactivate
     void deactivate() {
         stopped = true;
+        plane.unregister();
         service.unregister();
         node.close();
         handler.unregister();

@@ -43,7 +43,7 @@ public interface MachinePlane {
     CompletableFuture<Void> delete(String tenant, String name);
 
     /**
-     * The last {@code tail} log lines (all when 0) of one replica of a task this node owns, fetched
+     * The last {@code tail} log lines (0: as many as the replica's node sends, at most 500) of one replica of a task this node owns, fetched
      * from the replica's node.
      *
      * @throws WorkloadRejectedException if this node owns no such task

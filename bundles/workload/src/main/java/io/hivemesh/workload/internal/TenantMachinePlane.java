@@ -78,7 +78,7 @@ final class TenantMachinePlane implements MachinePlane {
     public CompletableFuture<List<String>> logs(String tenant, String name, int replica, int tail) {
         OwnedTask t = node.context().store().task(TaskIds.taskId(tenant, name)).orElseThrow(() ->
                 new WorkloadRejectedException("no task '" + name + "' of tenant '" + tenant + "' owned by this node"));
-        return node.logs().fetch(t, replica, tail).thenApply(c -> c.lines());
+        return node.logs().fetch(t, replica, tail <= 0 ? ReplicaLogs.MAX_LINES : tail).thenApply(c -> c.lines());
     }
 
     @Override

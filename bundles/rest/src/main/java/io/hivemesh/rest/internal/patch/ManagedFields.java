@@ -108,15 +108,16 @@ public final class ManagedFields {
                                      Schema schema) {
         Schema.Type type = schema.typeOf(after).orElse(Schema.Type.ANY);
         AppliedFields now = AppliedFields.of(after, type, false);
+        AppliedFields was = AppliedFields.of(before, schema.typeOf(before).orElse(type), false);
         Set<FieldPath> present = now.all();
         Set<FieldPath> changed = new LinkedHashSet<>();
         for (Map.Entry<FieldPath, JsonNode> leaf : now.leaves().entrySet()) {
-            if (before == null || !Nodes.equal(leaf.getKey().find(before), leaf.getValue())) {
+            if (!Nodes.equal(was.leaves().get(leaf.getKey()), leaf.getValue())) {
                 changed.add(leaf.getKey());
             }
         }
         for (FieldPath element : now.elements()) {
-            if (before == null || element.find(before) == null) {
+            if (!was.elements().contains(element)) {
                 changed.add(element);
             }
         }

@@ -85,6 +85,9 @@ final class Nodes {
             return false;
         }
         if (a.isNumber() && b.isNumber()) {
+            if (nonFinite(a) || nonFinite(b)) {
+                return a.doubleValue() == b.doubleValue();
+            }
             return a.decimalValue().compareTo(b.decimalValue()) == 0;
         }
         if (a.getNodeType() != b.getNodeType()) {
@@ -116,6 +119,27 @@ final class Nodes {
             return true;
         }
         return a.equals(b);
+    }
+
+    private static boolean nonFinite(JsonNode n) {
+        return (n.isDouble() || n.isFloat()) && !Double.isFinite(n.doubleValue());
+    }
+
+    /**
+     * A string equal for two scalars exactly when {@link #equal} holds, for hashing list elements
+     * and merge keys; null for objects and arrays, which callers refuse or skip.
+     */
+    static String canonical(JsonNode n) {
+        if (n == null || n.isContainerNode()) {
+            return null;
+        }
+        if (n.isNumber()) {
+            return nonFinite(n) ? "d:" + n.doubleValue() : "n:" + n.decimalValue().stripTrailingZeros();
+        }
+        if (n.isTextual()) {
+            return "s:" + n.textValue();
+        }
+        return n.getNodeType() + ":" + n.asText();
     }
 
     /** 422 Invalid: the patch is well formed but cannot be applied to this object. */

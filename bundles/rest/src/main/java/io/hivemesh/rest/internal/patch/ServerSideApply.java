@@ -99,7 +99,8 @@ public final class ServerSideApply {
                     now.all())), List.of(), true);
         }
 
-        List<Conflict> conflicts = conflicts(live, now, manager, before);
+        AppliedFields liveFields = AppliedFields.of(live, type, false);
+        List<Conflict> conflicts = conflicts(liveFields, now, manager, before);
         if (!conflicts.isEmpty() && !force) {
             throw conflictError(applied, conflicts);
         }
@@ -109,13 +110,14 @@ public final class ServerSideApply {
         ManagedFields.Entry previous = others.entry(manager, ManagedFields.APPLY);
         ManagedFields after = others.with(new ManagedFields.Entry(manager, ManagedFields.APPLY, apiVersion, now.all()));
         if (previous != null) {
-            removeAbandoned(result, previous.fields(), now, ownedAtOrBelow(after, null));
+            removeAbandoned(result, type, previous.fields(), now, ownedAtOrBelow(after, null));
         }
         return new Result(result, after, force ? conflicts : List.of(), false);
     }
 
     /** The fields the configuration changes that another manager owns (at or below). */
-    private static List<Conflict> conflicts(JsonNode live, AppliedFields now, String manager, ManagedFields owned) {
+    private static List<Conflict> conflicts(AppliedFields live, AppliedFields now, String manager,
+                                            ManagedFields owned) {
         Map<FieldPath, Set<ManagedFields.Entry>> index = ownedAtOrBelow(owned, manager);
         List<Conflict> conflicts = new ArrayList<>();
         for (Map.Entry<FieldPath, JsonNode> leaf : now.leaves().entrySet()) {
@@ -125,7 +127,8 @@ public final class ServerSideApply {
                 continue;
             }
             Set<ManagedFields.Entry> owners = index.get(p);
-            if (owners == null || Nodes.equal(p.find(live), value)) {
+            // A live value equal to the applied one is a leaf at the same path of the live object.
+            if (owners == null || Nodes.equal(live.leaves().get(p), value)) {
                 continue;
             }
             for (ManagedFields.Entry e : owners) {
@@ -180,29 +183,62 @@ public final class ServerSideApply {
 
     /**
      * Removes from {@code object} what the manager applied before and no longer applies, unless someone
-     * still owns it or something below it, or it lies inside a value the manager now sets whole.
+     * still owns it or something below it, or it lies inside a value the manager now sets whole; then
+     * the maps this leaves empty. One walk over the object, so linear in its size.
      */
-    private static void removeAbandoned(ObjectNode object, Set<FieldPath> previous, AppliedFields now,
-                                        Map<FieldPath, Set<ManagedFields.Entry>> stillOwned) {
-        List<FieldPath> abandoned = new ArrayList<>();
+    private static void removeAbandoned(ObjectNode object, Schema.Type type, Set<FieldPath> previous,
+                                        AppliedFields now, Map<FieldPath, Set<ManagedFields.Entry>> stillOwned) {
         Set<FieldPath> current = now.all();
+        Set<FieldPath> doomed = new HashSet<>();
+        Set<FieldPath> above = new HashSet<>();
         for (FieldPath p : previous) {
-            if (!current.contains(p)) {
-                abandoned.add(p);
+            if (!current.contains(p) && !stillOwned.containsKey(p) && !insideLeaf(p, now)) {
+                doomed.add(p);
+                for (int n = 1; n < p.length(); n++) {
+                    above.add(p.prefix(n));
+                }
             }
         }
-        abandoned.sort(Comparator.comparingInt(FieldPath::length).reversed());
-        for (FieldPath p : abandoned) {
-            if (stillOwned.containsKey(p) || insideLeaf(p, now)) {
+        if (!doomed.isEmpty()) {
+            prune(object, FieldPath.ROOT, type, doomed, above, stillOwned);
+        }
+    }
+
+    private static void prune(ObjectNode map, FieldPath at, Schema.Type type, Set<FieldPath> doomed,
+                              Set<FieldPath> above, Map<FieldPath, Set<ManagedFields.Entry>> stillOwned) {
+        List<String> names = new ArrayList<>();
+        map.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            FieldPath p = at.field(name);
+            if (doomed.contains(p)) {
+                map.remove(name);
                 continue;
             }
-            remove(object, p);
-            for (FieldPath up = p.parent(); up.length() >= 2 && !up.isElement(); up = up.parent()) {
-                JsonNode n = up.find(object);
-                if (n == null || !n.isObject() || !n.isEmpty() || stillOwned.containsKey(up)) {
-                    break;
+            if (!above.contains(p)) {
+                continue;
+            }
+            JsonNode v = map.get(name);
+            Schema.Type t = type.field(name);
+            if (v.isObject()) {
+                prune((ObjectNode) v, p, t, doomed, above, stillOwned);
+                if (v.isEmpty() && p.length() >= 2 && !stillOwned.containsKey(p)) {
+                    map.remove(name);
                 }
-                remove(object, up);
+            } else if (v.isArray() && t.shape() == Schema.Shape.MERGE_LIST) {
+                ArrayNode list = (ArrayNode) v;
+                for (int i = list.size() - 1; i >= 0; i--) {
+                    JsonNode e = list.get(i);
+                    JsonNode kv = e.isObject() ? e.get(t.mergeKey()) : null;
+                    if (kv == null || kv.isNull() || kv.isContainerNode()) {
+                        continue;
+                    }
+                    FieldPath ep = p.key(t.mergeKey(), kv);
+                    if (doomed.contains(ep)) {
+                        list.remove(i);
+                    } else if (above.contains(ep)) {
+                        prune((ObjectNode) e, ep, t.element(), doomed, above, stillOwned);
+                    }
+                }
             }
         }
     }
@@ -214,24 +250,6 @@ public final class ServerSideApply {
             }
         }
         return false;
-    }
-
-    private static void remove(ObjectNode object, FieldPath p) {
-        JsonNode parent = p.parent().find(object);
-        FieldPath.Segment last = p.segments().get(p.length() - 1);
-        if (last instanceof FieldPath.Field f) {
-            if (parent != null && parent.isObject()) {
-                ((ObjectNode) parent).remove(f.name());
-            }
-        } else if (parent != null && parent.isArray()) {
-            FieldPath.Key k = (FieldPath.Key) last;
-            ArrayNode list = (ArrayNode) parent;
-            for (int i = list.size() - 1; i >= 0; i--) {
-                if (list.get(i).isObject() && Nodes.equal(list.get(i).get(k.name()), k.value())) {
-                    list.remove(i);
-                }
-            }
-        }
     }
 
     /** Merges the configuration into {@code target} (a private copy, changed in place). */
@@ -259,17 +277,19 @@ public final class ServerSideApply {
 
     private static ArrayNode mergeList(ArrayNode live, ArrayNode applied, Schema.Type type) {
         String key = type.mergeKey();
+        Map<String, Integer> byKey = new HashMap<>();
+        for (int i = 0; i < live.size(); i++) {
+            JsonNode e = live.get(i);
+            String k = e.isObject() ? Nodes.canonical(e.get(key)) : null;
+            if (k != null) {
+                byKey.putIfAbsent(k, i);
+            }
+        }
         ArrayNode result = F.arrayNode();
         boolean[] used = new boolean[live.size()];
         for (JsonNode a : applied) {
-            JsonNode kv = a.get(key);
-            int found = -1;
-            for (int i = 0; i < live.size() && found < 0; i++) {
-                if (!used[i] && live.get(i).isObject() && Nodes.equal(live.get(i).get(key), kv)) {
-                    found = i;
-                }
-            }
-            if (found >= 0) {
+            Integer found = byKey.remove(Nodes.canonical(a.get(key)));
+            if (found != null) {
                 used[found] = true;
                 result.add(merge((ObjectNode) live.get(found), a, type.element()));
             } else {

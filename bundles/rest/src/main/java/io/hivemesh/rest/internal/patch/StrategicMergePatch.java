@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hivemesh.rest.internal.http.ApiException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -164,15 +166,28 @@ public final class StrategicMergePatch {
 
     private static ArrayNode mergeList(ArrayNode original, ArrayNode patch, Schema.Type type, String path) {
         String key = type.mergeKey();
-        List<ObjectNode> replacement = null;
+        boolean replace = false;
         for (JsonNode p : patch) {
-            if (p.isObject() && p.size() == 1 && p.has(PATCH) && "replace".equals(p.get(PATCH).asText(null))) {
-                replacement = new ArrayList<>();
+            replace |= isReplaceDirective(p);
+        }
+        // The elements so far (null: deleted), and where each merge key is; linear in the list sizes.
+        List<JsonNode> items = new ArrayList<>();
+        Map<String, Integer> byKey = new HashMap<>();
+        if (!replace) {
+            for (JsonNode e : original) {
+                String k = e.isObject() ? Nodes.canonical(e.get(key)) : null;
+                if (k != null) {
+                    byKey.putIfAbsent(k, items.size());
+                }
+                items.add(e);
             }
         }
         for (int i = 0; i < patch.size(); i++) {
             JsonNode p = patch.get(i);
             String at = path + "[" + i + "]";
+            if (isReplaceDirective(p)) {
+                continue;
+            }
             if (!p.isObject()) {
                 throw ApiException.badRequest(at + ": the elements of a list merged by \"" + key
                         + "\" must be objects, not " + Nodes.brief(p));
@@ -180,9 +195,6 @@ public final class StrategicMergePatch {
             ObjectNode element = (ObjectNode) p;
             JsonNode directive = element.get(PATCH);
             String d = directive == null ? "merge" : text(directive, at + "." + PATCH);
-            if (d.equals("replace") && element.size() == 1) {
-                continue;
-            }
             if (!d.equals("delete") && !d.equals("merge") && !d.equals("replace")) {
                 throw ApiException.badRequest(at + "." + PATCH + ": unknown patch directive " + Nodes.brief(directive)
                         + " (expected replace, delete or merge)");
@@ -191,149 +203,140 @@ public final class StrategicMergePatch {
             if (keyValue == null || keyValue.isNull()) {
                 throw ApiException.badRequest(at + ": missing merge key \"" + key + "\"");
             }
-            if (replacement != null) {
-                if (!d.equals("delete")) {
-                    ObjectNode merged = mergeMap(F.objectNode(), element, type.element(), at);
-                    if (merged != null) {
-                        replacement.add(merged);
+            String k = Nodes.canonical(keyValue);
+            if (k == null) {
+                throw ApiException.badRequest(at + "." + key + ": a merge key must be a value, not "
+                        + Nodes.brief(keyValue));
+            }
+            Integer found = byKey.get(k);
+            if (d.equals("delete")) {
+                if (found != null) {
+                    byKey.remove(k);
+                    for (int j = found; j < items.size(); j++) {
+                        JsonNode e = items.get(j);
+                        if (e != null && e.isObject() && k.equals(Nodes.canonical(e.get(key)))) {
+                            items.set(j, null);
+                        }
                     }
                 }
                 continue;
             }
-            int found = indexOf(original, key, keyValue);
-            if (d.equals("delete")) {
-                while (found >= 0) {
-                    original.remove(found);
-                    found = indexOf(original, key, keyValue);
-                }
-                continue;
-            }
-            ObjectNode base = found >= 0 ? (ObjectNode) original.get(found) : F.objectNode();
+            ObjectNode base = found != null ? (ObjectNode) items.get(found) : F.objectNode();
             ObjectNode merged = mergeMap(base, element, type.element(), at);
-            if (found >= 0 && merged == null) {
-                original.remove(found);
-            } else if (found >= 0) {
-                original.set(found, merged);
+            if (found != null) {
+                items.set(found, merged);
+                if (merged == null) {
+                    byKey.remove(k);
+                }
             } else if (merged != null) {
-                original.add(merged);
+                byKey.put(k, items.size());
+                items.add(merged);
             }
         }
-        if (replacement != null) {
-            ArrayNode list = F.arrayNode();
-            replacement.forEach(list::add);
-            return list;
+        ArrayNode list = F.arrayNode();
+        for (JsonNode e : items) {
+            if (e != null) {
+                list.add(e);
+            }
         }
-        return original;
+        return list;
     }
 
-    private static int indexOf(ArrayNode list, String key, JsonNode keyValue) {
-        for (int j = 0; j < list.size(); j++) {
-            JsonNode e = list.get(j);
-            if (e.isObject() && Nodes.equal(e.get(key), keyValue)) {
-                return j;
-            }
-        }
-        return -1;
+    private static boolean isReplaceDirective(JsonNode p) {
+        return p.isObject() && p.size() == 1 && p.has(PATCH) && "replace".equals(p.get(PATCH).textValue());
     }
 
     private static ArrayNode mergeSet(ArrayNode original, ArrayNode patch, String path) {
         boolean replace = false;
         for (JsonNode p : patch) {
             if (p.isObject() && p.size() == 1 && p.has(PATCH)) {
-                if (!"replace".equals(p.get(PATCH).asText(null))) {
-                    throw ApiException.badRequest(path + ": only {\"$patch\": \"replace\"} is a directive in a list of"
-                            + " values");
+                if (!isReplaceDirective(p)) {
+                    throw ApiException.badRequest(path + ": only {\"$patch\": \"replace\"} is a directive in a list"
+                            + " of values");
                 }
                 replace = true;
             }
         }
         ArrayNode result = replace ? F.arrayNode() : original;
+        Set<String> present = new HashSet<>();
+        for (JsonNode e : result) {
+            present.add(e.isContainerNode() ? e.toString() : Nodes.canonical(e));
+        }
         for (int i = 0; i < patch.size(); i++) {
             JsonNode p = patch.get(i);
-            if (p.isObject() && p.size() == 1 && p.has(PATCH)) {
+            if (isReplaceDirective(p)) {
                 continue;
             }
             if (p.isContainerNode()) {
                 throw ApiException.badRequest(path + "[" + i + "]: the elements of this list must be values, not "
                         + Nodes.brief(p));
             }
-            if (!contains(result, p)) {
+            if (present.add(Nodes.canonical(p))) {
                 result.add(p.deepCopy());
             }
         }
         return result;
     }
 
-    private static boolean contains(ArrayNode list, JsonNode value) {
-        for (JsonNode e : list) {
-            if (Nodes.equal(e, value)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static void deleteFromPrimitiveList(ObjectNode original, String list, JsonNode values, String path) {
         if (!values.isArray()) {
             throw ApiException.badRequest(path + ": must be a list of values, not " + Nodes.brief(values));
         }
+        Set<String> doomed = new HashSet<>();
         for (JsonNode v : values) {
             if (v.isContainerNode()) {
                 throw ApiException.badRequest(path + ": must be a list of values, not hold " + Nodes.brief(v));
             }
+            doomed.add(Nodes.canonical(v));
         }
         JsonNode current = original.get(list);
         if (current == null || current.isNull()) {
             return;
         }
         if (!current.isArray()) {
-            throw Nodes.unprocessable(path + ": the field \"" + list + "\" is " + Nodes.brief(current) + ", not a list");
+            throw Nodes.unprocessable(path + ": the field \"" + list + "\" is " + Nodes.brief(current)
+                    + ", not a list");
         }
         ArrayNode kept = F.arrayNode();
         for (JsonNode e : current) {
-            if (!contains((ArrayNode) values, e)) {
+            if (e.isContainerNode() || !doomed.contains(Nodes.canonical(e))) {
                 kept.add(e);
             }
         }
         original.set(list, kept);
     }
 
+    /** Orders {@code list} by {@code order}: named elements first in that order, then the rest as they were. */
     private static ArrayNode reorder(ArrayNode list, ArrayNode order, Schema.Type type, String path) {
         String key = type.shape() == Schema.Shape.MERGE_LIST ? type.mergeKey() : null;
-        List<JsonNode> wanted = new ArrayList<>(order.size());
+        Map<String, Integer> rank = new HashMap<>();
         for (int i = 0; i < order.size(); i++) {
             JsonNode o = order.get(i);
+            JsonNode id = o;
             if (key != null) {
-                JsonNode k = o.isObject() ? o.get(key) : null;
-                if (k == null || k.isNull()) {
+                id = o.isObject() ? o.get(key) : null;
+                if (id == null || id.isNull()) {
                     throw ApiException.badRequest(path + "[" + i + "]: missing merge key \"" + key + "\"");
                 }
-                wanted.add(k);
-            } else {
-                if (o.isContainerNode()) {
-                    throw ApiException.badRequest(path + "[" + i + "]: the list \"" + path.substring(path.lastIndexOf('/') + 1)
-                            + "\" has no merge key, so its order must list values, not " + Nodes.brief(o));
-                }
-                wanted.add(o);
             }
+            String c = Nodes.canonical(id);
+            if (c == null) {
+                throw ApiException.badRequest(path + "[" + i + "]: " + (key == null
+                        ? "this list has no merge key, so its order must list values, not " + Nodes.brief(o)
+                        : "a merge key must be a value, not " + Nodes.brief(id)));
+            }
+            rank.putIfAbsent(c, i);
         }
+        List<JsonNode> elements = new ArrayList<>(list.size());
+        list.forEach(elements::add);
+        // List.sort is stable: elements not in the order keep their relative order, after the others.
+        elements.sort(Comparator.comparingInt(e -> {
+            JsonNode id = key == null ? e : e.isObject() ? e.get(key) : null;
+            String c = Nodes.canonical(id);
+            return c == null ? Integer.MAX_VALUE : rank.getOrDefault(c, Integer.MAX_VALUE);
+        }));
         ArrayNode result = F.arrayNode();
-        boolean[] placed = new boolean[list.size()];
-        for (JsonNode w : wanted) {
-            for (int j = 0; j < list.size(); j++) {
-                JsonNode e = list.get(j);
-                JsonNode id = key == null ? e : e.isObject() ? e.get(key) : null;
-                if (!placed[j] && id != null && Nodes.equal(id, w)) {
-                    placed[j] = true;
-                    result.add(e);
-                }
-            }
-        }
-        for (int j = 0; j < list.size(); j++) {
-            if (!placed[j]) {
-                result.add(list.get(j));
-            }
-        }
+        elements.forEach(result::add);
         return result;
     }
 

@@ -29,7 +29,7 @@ import java.util.Set;
  * .spec.replicas}, causes {@code FieldManagerConflict}, unless {@code force}, which takes the field over.
  * Setting it to the live value shares it. A manager never conflicts with itself. Fields the manager
  * applied before and no longer applies are removed from the object unless another manager owns them
- * (or something inside them); maps this leaves empty are removed too.
+ * (or something inside them); maps and merge-key lists this leaves empty are removed too.
  *
  * <p>Deliberate simplifications: lists of values (finalizers) and other lists without a merge key are
  * owned whole; the annotation {@code kubectl.kubernetes.io/last-applied-configuration} never conflicts
@@ -126,16 +126,30 @@ public final class ServerSideApply {
             if (p.equals(LAST_APPLIED_PATH) || value.isObject() && value.isEmpty()) {
                 continue;
             }
-            Set<ManagedFields.Entry> owners = index.get(p);
             // A live value equal to the applied one is a leaf at the same path of the live object.
-            if (owners == null || Nodes.equal(live.leaves().get(p), value)) {
+            if (Nodes.equal(live.leaves().get(p), value)) {
                 continue;
             }
-            for (ManagedFields.Entry e : owners) {
-                conflicts.add(new Conflict(e.manager(), e.apiVersion(), p));
+            Set<ManagedFields.Entry> owners = index.get(p);
+            if (owners != null) {
+                for (ManagedFields.Entry e : owners) {
+                    conflicts.add(new Conflict(e.manager(), e.apiVersion(), p));
+                }
+            }
+            // A value another manager set whole (a scalar or a list) that this configuration turns into a map.
+            for (int n = p.length() - 1; n >= 1; n--) {
+                FieldPath up = p.prefix(n);
+                JsonNode liveValue = live.leaves().get(up);
+                if (liveValue != null && !liveValue.isObject()) {
+                    for (ManagedFields.Entry e : owned.entries()) {
+                        if (!e.manager().equals(manager) && e.fields().contains(up)) {
+                            conflicts.add(new Conflict(e.manager(), e.apiVersion(), up));
+                        }
+                    }
+                }
             }
         }
-        return conflicts;
+        return conflicts.stream().distinct().toList();
     }
 
     /** For every path, the entries owning it or something below it (but not those of {@code except}). */
@@ -238,6 +252,9 @@ public final class ServerSideApply {
                     } else if (above.contains(ep)) {
                         prune((ObjectNode) e, ep, t.element(), doomed, above, stillOwned);
                     }
+                }
+                if (list.isEmpty() && !stillOwned.containsKey(p)) {
+                    map.remove(name);
                 }
             }
         }

@@ -46,6 +46,18 @@ public final class KubeState {
     public record Written(ObjectNode object, boolean created) {
     }
 
+    /** The object a change wants, with its field ownership when the change computed it (server-side apply). */
+    public record Desired(ObjectNode object, JsonNode managedFields) {
+        public static Desired of(ObjectNode object) {
+            return new Desired(object, null);
+        }
+    }
+
+    /** A change of a stored object: gets a copy of it (null when absent) and the ownership stored with it. */
+    public interface Changer {
+        Desired change(ObjectNode live, JsonNode managedFields);
+    }
+
     public long resourceVersion() {
         return store.currentRv();
     }
@@ -86,14 +98,14 @@ public final class KubeState {
     }
 
     /** Creates {@code body} (409 if it exists). */
-    public Written create(KubeKind kind, String namespace, ObjectNode body) {
+    public Written create(KubeKind kind, String namespace, ObjectNode body, String manager) {
         writable(kind);
         synchronized (this) {
             String name = checkIdentity(kind, namespace, body, null);
             if (store.get(new Key(kind, namespace, name)).isPresent()) {
                 throw ApiException.alreadyExists(kind.group(), kind.plural(), name);
             }
-            return new Written(write(kind, namespace, name, Optional.empty(), body), true);
+            return new Written(write(kind, namespace, name, Optional.empty(), Desired.of(body), manager), true);
         }
     }
 
@@ -101,8 +113,8 @@ public final class KubeState {
      * Changes an object: {@code change} gets a copy of the stored object (or null when absent and
      * {@code createIfAbsent}) and returns the object wanted; the result is validated and applied.
      */
-    public Written update(KubeKind kind, String namespace, String name, boolean createIfAbsent,
-                          UnaryOperator<ObjectNode> change) {
+    public Written update(KubeKind kind, String namespace, String name, boolean createIfAbsent, String manager,
+                          Changer change) {
         writable(kind);
         synchronized (this) {
             Optional<ObjectNode> old = store.get(new Key(kind, namespace, name));
@@ -116,7 +128,9 @@ public final class KubeState {
                 throw ApiException.conflict(kind.group(), kind.plural(), name, "object is being deleted: "
                         + kind.plural() + " \"" + name + "\" is being deleted", List.of());
             }
-            ObjectNode wanted = change.apply(old.map(ObjectNode::deepCopy).orElse(null));
+            Desired desired = change.change(old.map(ObjectNode::deepCopy).orElse(null),
+                    store.managed(new Key(kind, namespace, name)));
+            ObjectNode wanted = desired == null ? null : desired.object();
             if (wanted == null) {
                 throw ApiException.badRequest("the change produced no object");
             }
@@ -129,7 +143,7 @@ public final class KubeState {
                         + "\": the object has been modified; please apply your changes to the latest version and try again",
                         List.of());
             }
-            return new Written(write(kind, namespace, name, old, wanted), old.isEmpty());
+            return new Written(write(kind, namespace, name, old, desired, manager), old.isEmpty());
         }
     }
 
@@ -216,7 +230,9 @@ public final class KubeState {
         }
     }
 
-    private ObjectNode write(KubeKind kind, String namespace, String name, Optional<ObjectNode> old, ObjectNode wanted) {
+    private ObjectNode write(KubeKind kind, String namespace, String name, Optional<ObjectNode> old, Desired desired,
+                             String manager) {
+        ObjectNode wanted = desired.object();
         KubeKind other = kind == KubeKind.POD ? KubeKind.DEPLOYMENT : KubeKind.POD;
         if (old.isEmpty() && store.get(new Key(other, namespace, name)).isPresent()) {
             throw ApiException.conflict(kind.group(), kind.plural(), name, "a " + other.singular() + " named \"" + name
@@ -263,7 +279,10 @@ public final class KubeState {
         } catch (WorkloadRejectedException e) {
             throw MeshManifests.invalid(kind, name, e.getMessage());
         }
-        ObjectNode stored = store.put(new Key(kind, namespace, name), o);
+        JsonNode managed = desired.managedFields() != null ? desired.managedFields()
+                : Ownership.afterUpdate(store.managed(new Key(kind, namespace, name)), manager, kind,
+                old.orElse(null), o);
+        ObjectNode stored = store.put(new Key(kind, namespace, name), o, managed);
         publish(old.isPresent() ? "MODIFIED" : "ADDED", kind, namespace, name, stored);
         mirror.refresh();
         return store.get(new Key(kind, namespace, name)).orElse(stored);

@@ -59,7 +59,7 @@ public final class ObjectApi {
                         throw ApiException.methodNotAllowed(kind.plural() + " are views of the mesh and cannot be created");
                     }
                     ObjectNode body = Bodies.object(Bodies.read(req), req.getContentType());
-                    KubeState.Written w = state.create(kind, ns, body);
+                    KubeState.Written w = state.create(kind, ns, body, manager(req));
                     Responses.json(resp, 201, w.object());
                 }
                 default -> throw ApiException.methodNotAllowed(method + " is not allowed on " + kind.plural());
@@ -79,7 +79,8 @@ public final class ObjectApi {
             }
             case "PUT" -> {
                 ObjectNode body = Bodies.object(Bodies.read(req), req.getContentType());
-                KubeState.Written w = state.update(kind, ns, name, false, live -> body);
+                KubeState.Written w = state.update(kind, ns, name, false, manager(req),
+                        (live, managed) -> KubeState.Desired.of(body));
                 Responses.json(resp, 200, w.object());
             }
             case "PATCH" -> patch(req, resp, kind, ns, name);
@@ -102,13 +103,14 @@ public final class ObjectApi {
                 throw ApiException.badRequest("PATCH with " + Patching.APPLY + " needs the fieldManager parameter");
             }
             boolean force = "true".equals(req.getParameter("force"));
-            KubeState.Written w = state.update(kind, ns, name, true,
-                    live -> Patching.serverSideApply(kind, live, applied, manager, force));
+            KubeState.Written w = state.update(kind, ns, name, true, manager,
+                    (live, managed) -> Patching.serverSideApply(live, managed, applied, manager, force));
             Responses.json(resp, w.created() ? 201 : 200, w.object());
             return;
         }
         JsonNode patch = Bodies.parse(raw, type);
-        KubeState.Written w = state.update(kind, ns, name, false, live -> Patching.apply(kind, live, patch, type));
+        KubeState.Written w = state.update(kind, ns, name, false, manager(req),
+                (live, managed) -> KubeState.Desired.of(Patching.apply(live, patch, type)));
         Responses.json(resp, 200, w.object());
     }
 
@@ -140,9 +142,12 @@ public final class ObjectApi {
                 byte[] raw = Bodies.read(req);
                 boolean put = req.getMethod().equals("PUT");
                 JsonNode body = Bodies.parse(raw, put ? "application/json" : req.getContentType());
-                KubeState.Written w = state.update(kind, ns, name, false, live -> {
+                KubeState.Written w = state.update(kind, ns, name, false, manager(req), (live, managed) -> {
                     ObjectNode scale = scaleOf(live);
-                    ObjectNode wanted = put ? (ObjectNode) body : Patching.apply(kind, scale, body,
+                    if (!body.isObject() && put) {
+                        throw ApiException.badRequest("a Scale must be an object");
+                    }
+                    ObjectNode wanted = put ? (ObjectNode) body : Patching.apply(scale, body,
                             Patching.type(req.getContentType()).equals(Patching.JSON_PATCH) ? Patching.JSON_PATCH : Patching.MERGE);
                     JsonNode r = wanted.path("spec").path("replicas");
                     if (!r.isIntegralNumber() || r.asInt() < 0) {
@@ -157,7 +162,7 @@ public final class ObjectApi {
                     }
                     ((ObjectNode) live.with("spec")).put("replicas", r.asInt());
                     ((ObjectNode) live.with("metadata")).remove("resourceVersion");
-                    return live;
+                    return KubeState.Desired.of(live);
                 });
                 Responses.json(resp, 200, scaleOf(w.object()));
             }
@@ -225,6 +230,23 @@ public final class ObjectApi {
             return null;
         }
         return ns != null ? ns : caller.tenant();
+    }
+
+    /** The field manager: the {@code fieldManager} parameter, else the client's name from its User-Agent. */
+    private static String manager(HttpServletRequest req) {
+        String m = req.getParameter("fieldManager");
+        if (m != null && !m.isBlank()) {
+            if (m.length() > 128) {
+                throw ApiException.badRequest("fieldManager is longer than 128 characters");
+            }
+            return m;
+        }
+        String agent = req.getHeader("User-Agent");
+        if (agent == null || agent.isBlank()) {
+            return "unknown";
+        }
+        String name = agent.split("[/ ]", 2)[0];
+        return name.length() > 128 ? name.substring(0, 128) : name;
     }
 
     private static boolean wantsTable(HttpServletRequest req) {

@@ -25,6 +25,8 @@ import java.util.stream.Stream;
  */
 public final class ObjectStore {
     static final int RESERVE = 1000;
+    /** Where a stored object keeps its field ownership (server-side apply); never shown to clients. */
+    static final String MANAGED = "hivemesh.io/managedFields";
 
     /** An object's identity. */
     public record Key(KubeKind kind, String namespace, String name) implements Comparable<Key> {
@@ -137,7 +139,19 @@ public final class ObjectStore {
 
     public synchronized Optional<ObjectNode> get(Key key) {
         ObjectNode o = objects.get(key);
-        return Optional.ofNullable(o == null ? null : o.deepCopy());
+        return Optional.ofNullable(o == null ? null : shown(o));
+    }
+
+    /** The field ownership stored with an object (null when none). */
+    public synchronized com.fasterxml.jackson.databind.JsonNode managed(Key key) {
+        ObjectNode o = objects.get(key);
+        return o == null || !o.has(MANAGED) ? null : o.get(MANAGED).deepCopy();
+    }
+
+    private static ObjectNode shown(ObjectNode stored) {
+        ObjectNode c = stored.deepCopy();
+        c.remove(MANAGED);
+        return c;
     }
 
     /** The objects of {@code kind} in {@code namespace} (every namespace when null), by name. */
@@ -145,7 +159,7 @@ public final class ObjectStore {
         List<ObjectNode> out = new ArrayList<>();
         for (Map.Entry<Key, ObjectNode> e : objects.entrySet()) {
             if (e.getKey().kind() == kind && (namespace == null || e.getKey().namespace().equals(namespace))) {
-                out.add(e.getValue().deepCopy());
+                out.add(shown(e.getValue()));
             }
         }
         return out;
@@ -156,9 +170,19 @@ public final class ObjectStore {
         return objects.keySet().stream().map(Key::namespace).distinct().sorted().toList();
     }
 
-    /** Stores {@code object} with a new resourceVersion (set in it) and returns a copy. */
+    /** Stores {@code object} with a new resourceVersion (set in it), keeping its ownership, and returns a copy. */
     public synchronized ObjectNode put(Key key, ObjectNode object) {
+        ObjectNode old = objects.get(key);
+        return put(key, object, old == null ? null : old.get(MANAGED));
+    }
+
+    /** Stores {@code object} and its field ownership ({@code managed}, null: none) with a new resourceVersion. */
+    public synchronized ObjectNode put(Key key, ObjectNode object, com.fasterxml.jackson.databind.JsonNode managed) {
         ObjectNode o = object.deepCopy();
+        o.remove(MANAGED);
+        if (managed != null && !managed.isNull()) {
+            o.set(MANAGED, managed.deepCopy());
+        }
         ((ObjectNode) o.with("metadata")).put("resourceVersion", Long.toString(nextRv()));
         try {
             AtomicFiles.write(file(key), Json.bytes(o));
@@ -166,7 +190,7 @@ public final class ObjectStore {
             throw new UncheckedIOException("cannot write " + file(key), e);
         }
         objects.put(key, o);
-        return o.deepCopy();
+        return shown(o);
     }
 
     /** Removes an object; returns whether it was there. */

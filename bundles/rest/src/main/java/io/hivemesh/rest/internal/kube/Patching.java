@@ -3,19 +3,23 @@ package io.hivemesh.rest.internal.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hivemesh.rest.internal.http.ApiException;
-
-import java.util.Iterator;
-import java.util.Map;
+import io.hivemesh.rest.internal.patch.JsonMergePatch;
+import io.hivemesh.rest.internal.patch.JsonPatch;
+import io.hivemesh.rest.internal.patch.ManagedFields;
+import io.hivemesh.rest.internal.patch.ServerSideApply;
+import io.hivemesh.rest.internal.patch.StrategicMergePatch;
 
 /**
  * The patch types of PATCH requests, by Content-Type: JSON merge patch, JSON patch, strategic merge
- * patch, and server-side apply ({@code application/apply-patch+yaml}).
+ * patch (merge keys of Pod and Deployment), and server-side apply ({@code application/apply-patch+yaml})
+ * with field ownership and conflicts. Inputs are never changed; errors are {@link ApiException}s.
  */
 public final class Patching {
     public static final String MERGE = "application/merge-patch+json";
     public static final String JSON_PATCH = "application/json-patch+json";
     public static final String STRATEGIC = "application/strategic-merge-patch+json";
     public static final String APPLY = "application/apply-patch+yaml";
+    private static final ServerSideApply SSA = new ServerSideApply(Ownership.SCHEMA);
 
     private Patching() {
     }
@@ -31,44 +35,24 @@ public final class Patching {
     }
 
     /** {@code live} with {@code patch} applied (a new object; {@code live} is not changed). */
-    public static ObjectNode apply(KubeKind kind, ObjectNode live, JsonNode patch, String type) {
+    public static ObjectNode apply(ObjectNode live, JsonNode patch, String type) {
         JsonNode out = switch (type) {
-            case MERGE -> mergePatch(live.deepCopy(), patch);
-            case STRATEGIC -> mergePatch(live.deepCopy(), patch);
+            case MERGE -> JsonMergePatch.apply(live, patch);
+            case JSON_PATCH -> JsonPatch.apply(live, patch);
+            case STRATEGIC -> StrategicMergePatch.apply(live, patch, Ownership.SCHEMA);
             default -> throw ApiException.unsupportedMediaType("patch type " + type + " is not supported here");
         };
-        if (!out.isObject()) {
+        if (out == null || !out.isObject()) {
             throw ApiException.badRequest("the patch does not leave an object");
         }
         return (ObjectNode) out;
     }
 
-    /** Server-side apply of {@code applied} over {@code live} (null: create). */
-    public static ObjectNode serverSideApply(KubeKind kind, ObjectNode live, ObjectNode applied, String manager,
-                                             boolean force) {
-        if (live == null) {
-            return applied.deepCopy();
-        }
-        return (ObjectNode) mergePatch(live.deepCopy(), applied);
-    }
-
-    // RFC 7386
-    private static JsonNode mergePatch(JsonNode target, JsonNode patch) {
-        if (!patch.isObject()) {
-            return patch.deepCopy();
-        }
-        ObjectNode t = target != null && target.isObject() ? (ObjectNode) target : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (e.getKey().startsWith("$")) {
-                continue;
-            }
-            if (e.getValue().isNull()) {
-                t.remove(e.getKey());
-            } else {
-                t.set(e.getKey(), mergePatch(t.get(e.getKey()), e.getValue()));
-            }
-        }
-        return t;
+    /** Server-side apply of {@code applied} by {@code manager} over {@code live} (null: create). */
+    public static KubeState.Desired serverSideApply(ObjectNode live, JsonNode managed, ObjectNode applied,
+                                                    String manager, boolean force) {
+        ServerSideApply.Result r = SSA.apply(live, applied, manager, force,
+                managed == null ? ManagedFields.empty() : ManagedFields.fromJson(managed));
+        return new KubeState.Desired(r.object(), r.managedFields().toJson());
     }
 }

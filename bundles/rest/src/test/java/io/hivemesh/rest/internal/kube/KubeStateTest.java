@@ -56,7 +56,7 @@ class KubeStateTest {
 
     @Test
     void aCreatedDeploymentIsAppliedToTheTenantAndStoredWithServerMetadata() throws Exception {
-        ObjectNode d = state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 2, "busybox")).object();
+        ObjectNode d = state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 2, "busybox"), "test").object();
         assertEquals(1, plane.applied.size());
         MachinePlaneFake.ApplyCall call = plane.applied.get(0);
         assertEquals("team-a", call.tenant());
@@ -70,7 +70,7 @@ class KubeStateTest {
         assertTrue(Long.parseLong(d.path("metadata").path("resourceVersion").asText()) > 0);
         assertEquals("ADDED", seen.get(0).type());
         ApiException again = assertThrows(ApiException.class,
-                () -> state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 2, "busybox")));
+                () -> state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 2, "busybox"), "test"));
         assertEquals(409, again.code());
         assertEquals("AlreadyExists", again.reason());
     }
@@ -78,7 +78,7 @@ class KubeStateTest {
     @Test
     void aRefusedManifestIsInvalidWithTheFieldAndLeavesNothing() throws Exception {
         ApiException e = assertThrows(ApiException.class,
-                () -> state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 1, "reject-me")));
+                () -> state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 1, "reject-me"), "test"));
         assertEquals(422, e.code());
         assertEquals("spec.containers[0].image", e.causes().get(0).field());
         assertTrue(state.get(KubeKind.DEPLOYMENT, "team-a", "web").isEmpty());
@@ -87,16 +87,16 @@ class KubeStateTest {
 
     @Test
     void onlyASpecChangeRaisesTheGeneration() throws Exception {
-        state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 1, "busybox"));
-        ObjectNode labelled = state.update(KubeKind.DEPLOYMENT, "team-a", "web", false, live -> {
+        state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 1, "busybox"), "test");
+        ObjectNode labelled = state.update(KubeKind.DEPLOYMENT, "team-a", "web", false, "test", (live, managed) -> {
             ((ObjectNode) live.with("metadata").with("labels")).put("tier", "front");
             live.with("metadata").remove("resourceVersion");
-            return live;
+            return KubeState.Desired.of(live);
         }).object();
         assertEquals(1, labelled.path("metadata").path("generation").asLong());
-        ObjectNode scaled = state.update(KubeKind.DEPLOYMENT, "team-a", "web", false, live -> {
+        ObjectNode scaled = state.update(KubeKind.DEPLOYMENT, "team-a", "web", false, "test", (live, managed) -> {
             ((ObjectNode) live.with("spec")).put("replicas", 3);
-            return live;
+            return KubeState.Desired.of(live);
         }).object();
         assertEquals(2, scaled.path("metadata").path("generation").asLong());
         assertEquals(3, plane.applied.get(plane.applied.size() - 1).replicas().getAsInt());
@@ -104,11 +104,11 @@ class KubeStateTest {
 
     @Test
     void aStaleResourceVersionIsAConflict() throws Exception {
-        state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 1, "busybox"));
+        state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 1, "busybox"), "test");
         ApiException e = assertThrows(ApiException.class, () -> state.update(KubeKind.DEPLOYMENT, "team-a", "web",
-                false, live -> {
+                false, "test", (live, managed) -> {
                     ((ObjectNode) live.with("metadata")).put("resourceVersion", "123456");
-                    return live;
+                    return KubeState.Desired.of(live);
                 }));
         assertEquals(409, e.code());
         assertTrue(e.getMessage().contains("has been modified"), e.getMessage());
@@ -116,7 +116,7 @@ class KubeStateTest {
 
     @Test
     void statusFollowsTheReplicasAndTheirPodsAreListed() throws Exception {
-        state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 2, "busybox"));
+        state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 2, "busybox"), "test");
         mirror.sync(state);
         ObjectNode pending = state.get(KubeKind.DEPLOYMENT, "team-a", "web").orElseThrow();
         assertEquals(0, pending.path("status").path("availableReplicas").asInt());
@@ -147,7 +147,7 @@ class KubeStateTest {
     void aDeleteRemovesTheTaskAndTheObjectAndIsSeenByWatchers() throws Exception {
         state.create(KubeKind.POD, "team-a", (ObjectNode) Json.MAPPER.readTree("""
                 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"solo"},
-                 "spec":{"containers":[{"name":"main","image":"busybox"}]}}"""));
+                 "spec":{"containers":[{"name":"main","image":"busybox"}]}}"""), "test");
         ObjectNode gone = state.delete(KubeKind.POD, "team-a", "solo");
         assertTrue(gone.path("metadata").has("deletionTimestamp"));
         assertEquals(List.of("team-a/solo"), plane.deleted);
@@ -160,27 +160,27 @@ class KubeStateTest {
 
     @Test
     void podsAndDeploymentsShareNamesAndBodiesMustMatchThePath() throws Exception {
-        state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 1, "busybox"));
+        state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 1, "busybox"), "test");
         ApiException clash = assertThrows(ApiException.class, () -> state.create(KubeKind.POD, "team-a",
                 (ObjectNode) Json.MAPPER.readTree("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web\"},"
-                        + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}")));
+                        + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]}}"), "test"));
         assertEquals(409, clash.code());
         ApiException ns = assertThrows(ApiException.class, () -> {
             ObjectNode d = deployment("other", 1, "busybox");
             ((ObjectNode) d.with("metadata")).put("namespace", "team-b");
-            state.create(KubeKind.DEPLOYMENT, "team-a", d);
+            state.create(KubeKind.DEPLOYMENT, "team-a", d, "test");
         });
         assertEquals(400, ns.code());
         ApiException kind = assertThrows(ApiException.class, () -> state.create(KubeKind.POD, "team-a",
-                deployment("x", 1, "busybox")));
+                deployment("x", 1, "busybox"), "test"));
         assertEquals(400, kind.code());
         ApiException badName = assertThrows(ApiException.class, () -> state.create(KubeKind.DEPLOYMENT, "team-a",
-                deployment("Not_A_Label", 1, "busybox")));
+                deployment("Not_A_Label", 1, "busybox"), "test"));
         assertEquals(422, badName.code());
         ApiException selector = assertThrows(ApiException.class, () -> {
             ObjectNode d = deployment("sel", 1, "busybox");
             ((ObjectNode) d.with("spec").with("selector").with("matchLabels")).put("app", "other");
-            state.create(KubeKind.DEPLOYMENT, "team-a", d);
+            state.create(KubeKind.DEPLOYMENT, "team-a", d, "test");
         });
         assertEquals(422, selector.code());
         assertEquals(1, plane.applied.size(), "nothing refused reached the machine plane");
@@ -188,10 +188,13 @@ class KubeStateTest {
 
     @Test
     void theStoreKeepsObjectsAndNeverReusesAResourceVersionAfterARestart() throws Exception {
-        state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 1, "busybox"));
+        state.create(KubeKind.DEPLOYMENT, "team-a", deployment("web", 1, "busybox"), "test");
         long rv = store.currentRv();
         ObjectStore reopened = ObjectStore.open(dir);
         assertTrue(reopened.get(new ObjectStore.Key(KubeKind.DEPLOYMENT, "team-a", "web")).isPresent());
         assertTrue(reopened.nextRv() > rv);
+        ObjectStore.Key key = new ObjectStore.Key(KubeKind.DEPLOYMENT, "team-a", "web");
+        assertFalse(reopened.get(key).orElseThrow().has(ObjectStore.MANAGED), "ownership is never shown");
+        assertTrue(reopened.managed(key).toString().contains("test"), "ownership is kept: " + reopened.managed(key));
     }
 }

@@ -110,12 +110,17 @@ public final class DashboardEventsServlet extends HttpServlet {
             client = new AsyncSseClient(async::complete, out, STALL.toNanos(), () -> hub.leave(self[0]));
             self[0] = client;
             async.addListener(client);
-            hub.join(client);
+            // non-blocking from here on: the hub never writes to a blocking stream
             out.setWriteListener(client);
+            hub.join(client);
         } catch (RuntimeException e) {
             hub.release();
             throw e;
         }
-        scheduler.execute(this::tick);
+        try {
+            scheduler.execute(this::tick);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            client.close();
+        }
     }
 }

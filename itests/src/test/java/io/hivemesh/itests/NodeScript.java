@@ -37,7 +37,7 @@ final class NodeScript {
         return nodes.resolve("node" + n);
     }
 
-    /** Node {@code n}'s port at {@code offset} (0 SSH, 1 HTTP, 2/3 RMI, 4 libp2p). */
+    /** Node {@code n}'s port at {@code offset} (0 SSH, 1 HTTP, 2/3 RMI, 4 libp2p, 5 API over TLS). */
     int port(int n, int offset) {
         return portBase + 10 * n + offset;
     }

@@ -24,6 +24,13 @@ public final class SubjectNames {
     private static final Pattern DNS_NAME = Pattern.compile(
             "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
 
+    /**
+     * Interfaces that container runtimes and hypervisors create and remove (a pod's veth, podman's
+     * bridge): their addresses are not the node's, and naming them would issue a new serving
+     * certificate (and restart Pax Web) whenever a pod starts or stops.
+     */
+    private static final Pattern VIRTUAL = Pattern.compile("(veth|cni|podman|docker|virbr|br-|vnet|tap|tun).*");
+
     private SubjectNames() {
     }
 
@@ -43,6 +50,9 @@ public final class SubjectNames {
         }
         try {
             for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!ni.isUp() || ni.isVirtual() || ni.isLoopback() || VIRTUAL.matcher(ni.getName()).matches()) {
+                    continue;
+                }
                 for (InetAddress a : Collections.list(ni.getInetAddresses())) {
                     if (!a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
                         names.add("IP:" + InetAddress.getByAddress(a.getAddress()).getHostAddress());

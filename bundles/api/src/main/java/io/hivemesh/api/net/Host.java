@@ -5,6 +5,7 @@ import io.hivemesh.api.peer.PeerId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -71,6 +72,16 @@ public interface Host {
      * {@link #INFO_CIPHER}, values human-readable.
      */
     Map<String, String> info();
+
+    /**
+     * The bytes this host has received and sent since it started (a read-only counter for metrics);
+     * empty when the implementation does not count them.
+     *
+     * @since 0.6
+     */
+    default Optional<Traffic> traffic() {
+        return Optional.empty();
+    }
 
     /** Closes every connection to {@code peer}. */
     CompletableFuture<Void> disconnect(PeerId peer);

@@ -4,7 +4,7 @@
  * {@link io.hivemesh.api.net.PeerStore}.
  */
 @Export
-@Version("0.5.0")
+@Version("0.6.0")
 package io.hivemesh.api.net;
 
 import org.osgi.annotation.bundle.Export;

@@ -49,6 +49,16 @@ public interface PubSub {
     /** The current gossipsub score of {@code peer} (0 for unknown peers). */
     double score(PeerId peer);
 
+    /**
+     * Message counters since the router started (a read-only view for metrics); empty when the
+     * implementation does not count them.
+     *
+     * @since 0.2
+     */
+    default java.util.Optional<PubSubStats> stats() {
+        return java.util.Optional.empty();
+    }
+
     /** Registers a listener for {@link PubSubEvent}s; it runs on an internal thread and must not block. */
     Listening listen(Consumer<PubSubEvent> listener);
 

@@ -4,7 +4,7 @@
  * {@link io.hivemesh.api.pubsub.TopicValidator} whiteboard.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.hivemesh.api.pubsub;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,4 +23,14 @@ public interface RoutingTableInfo {
     int storedRecords();
 
     int storedProviderKeys();
+
+    /**
+     * What this node's own DHT queries did since it started (a read-only view for metrics), one entry
+     * per kind of query ({@link QueryStats#KINDS}); empty when the implementation does not count them.
+     *
+     * @since 0.4
+     */
+    default List<QueryStats> queryStats() {
+        return List.of();
+    }
 }

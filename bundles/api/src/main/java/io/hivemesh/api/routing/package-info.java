@@ -6,7 +6,7 @@
  * {@link io.hivemesh.api.routing.RoutingTableInfo}.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package io.hivemesh.api.routing;
 
 import org.osgi.annotation.bundle.Export;

@@ -159,6 +159,7 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
     private final Random random = new Random();
     private volatile Config config;
     private volatile KadNode node;
+    private final QueryMeter queries = new QueryMeter(System::nanoTime);
     private volatile Validators validators;
     private ServiceRegistration<RequestHandler> handlerRegistration;
     private final RequestResponse requests;
@@ -402,17 +403,17 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
 
     @Override
     public CompletableFuture<Integer> put(byte[] key, byte[] value) {
-        return node.putValue(key, value);
+        return queries.time("put_value", node.putValue(key, value));
     }
 
     @Override
     public CompletableFuture<Optional<byte[]>> get(byte[] key, int quorum) {
-        return node.getValue(key, quorum);
+        return queries.time("get_value", node.getValue(key, quorum));
     }
 
     @Override
     public CompletableFuture<Integer> provide(Cid cid) {
-        return node.provide(cid.multihash().toBytes(), cid.toBytes());
+        return queries.time("provide", node.provide(cid.multihash().toBytes(), cid.toBytes()));
     }
 
     @Override
@@ -432,18 +433,18 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
 
     @Override
     public CompletableFuture<Integer> findProviders(Cid cid, int limit, Consumer<PeerInfo> onProvider) {
-        return node.findProviders(cid.multihash().toBytes(), limit, onProvider);
+        return queries.time("find_providers", node.findProviders(cid.multihash().toBytes(), limit, onProvider));
     }
 
     @Override
     public CompletableFuture<Optional<PeerInfo>> findPeer(PeerId peer) {
-        return node.findPeer(peer);
+        return queries.time("find_peer", node.findPeer(peer));
     }
 
     @Override
     public CompletableFuture<List<PeerInfo>> closestPeers(byte[] key) {
         KadNode n = node;
-        return n.closestPeers(key).thenApply(ids -> ids.stream().map(p -> new PeerInfo(p, host.peerStore().addresses(p))).toList());
+        return queries.time("closest_peers", n.closestPeers(key)).thenApply(ids -> ids.stream().map(p -> new PeerInfo(p, host.peerStore().addresses(p))).toList());
     }
 
     @Override
@@ -471,5 +472,10 @@ public final class DhtComponent implements ValueStore, ContentRouting, PeerRouti
     @Override
     public int storedProviderKeys() {
         return node.providers().keys();
+    }
+
+    @Override
+    public List<io.hivemesh.api.routing.QueryStats> queryStats() {
+        return queries.snapshot();
     }
 }

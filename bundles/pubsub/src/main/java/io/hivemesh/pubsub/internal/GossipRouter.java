@@ -304,6 +304,11 @@ public final class GossipRouter {
         return List.copyOf(o.mesh.getOrDefault(topic, Set.of()));
     }
 
+    /** The message counters; safe from any thread. */
+    public io.hivemesh.api.pubsub.PubSubStats messageStats() {
+        return pipeline.counters.snapshot();
+    }
+
     /** The peer's score (scoring's answer). */
     public double score(PeerId peer) {
         return o.score(peer);

@@ -63,6 +63,7 @@ final class MessagePipeline {
     final SeenCache seen;
     final MessageCache mcache;
     final Promises promises = new Promises();
+    final MessageCounters counters = new MessageCounters();
     private final Map<MessageId, Validation> validating = new LinkedHashMap<>();
 
     MessagePipeline(Overlay o, MessageSigning signing, MessageValidator validator, Executor executor) {
@@ -102,20 +103,24 @@ final class MessagePipeline {
             o.scoring.duplicateMessage(from, idBytes, topic);
             return;
         }
+        counters.received.increment();
         promises.fulfilled(id);
         if (m.hasFrom() && m.getFrom().equals(selfBytes)) {
             // claims to be ours but was not published here (e.g. replayed after a restart): not scored
             o.scoring.rejectMessage(from, idBytes, topic, Rejection.IGNORED);
+            counters.ignored.increment();
             return;
         }
         o.scoring.validateMessage(from, idBytes, topic);
         String problem = SignedMessages.problem(m, noSign, signing);
         if (problem != null) {
             o.scoring.rejectMessage(from, idBytes, topic, Rejection.INVALID_SIGNATURE);
+            counters.rejected.increment();
             return;
         }
         if (m.getSerializedSize() > o.settings.maxMessageBytes()) {
             o.scoring.rejectMessage(from, idBytes, topic, Rejection.MALFORMED);
+            counters.rejected.increment();
             return;
         }
         if (m.getSerializedSize() >= o.settings.idontwantMinBytes()) {
@@ -128,6 +133,7 @@ final class MessagePipeline {
         }
         if (validating.size() >= o.settings.validationQueue()) {
             o.scoring.rejectMessage(from, idBytes, topic, Rejection.IGNORED);
+            counters.ignored.increment();
             return;
         }
         PubSubMessage api;
@@ -135,6 +141,7 @@ final class MessagePipeline {
             api = toApi(m, id, from);
         } catch (MultiformatException e) {
             o.scoring.rejectMessage(from, idBytes, topic, Rejection.MALFORMED);
+            counters.rejected.increment();
             return;
         }
         startValidation(new Validation(id, m, api, from, topic, now, null));
@@ -206,6 +213,7 @@ final class MessagePipeline {
         byte[] idBytes = v.id.toBytes();
         switch (result) {
             case ACCEPT -> {
+                counters.delivered.increment();
                 mcache.put(v.id, v.message, v.topic);
                 o.scoring.deliverMessage(v.from, idBytes, v.topic);
                 if (o.subscriptions.contains(v.topic)) {
@@ -213,8 +221,14 @@ final class MessagePipeline {
                 }
                 forward(v.id, v.message, v.topic, v.from);
             }
-            case REJECT -> o.scoring.rejectMessage(v.from, idBytes, v.topic, Rejection.VALIDATOR_REJECTED);
-            case IGNORE -> o.scoring.rejectMessage(v.from, idBytes, v.topic, Rejection.IGNORED);
+            case REJECT -> {
+                counters.rejected.increment();
+                o.scoring.rejectMessage(v.from, idBytes, v.topic, Rejection.VALIDATOR_REJECTED);
+            }
+            case IGNORE -> {
+                counters.ignored.increment();
+                o.scoring.rejectMessage(v.from, idBytes, v.topic, Rejection.IGNORED);
+            }
         }
         o.outbox.flush();
     }
@@ -244,6 +258,7 @@ final class MessagePipeline {
         if (o.settings.emitSelf() && o.subscriptions.contains(v.topic)) {
             o.listener.deliver(v.api);
         }
+        counters.published.increment();
         v.publication.complete(new PublishResult(v.id.toBytes(), targets));
     }
 

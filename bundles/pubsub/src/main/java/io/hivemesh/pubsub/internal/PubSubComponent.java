@@ -168,6 +168,11 @@ public final class PubSubComponent implements PubSub {
     }
 
     @Override
+    public java.util.Optional<io.hivemesh.api.pubsub.PubSubStats> stats() {
+        return service.stats();
+    }
+
+    @Override
     public double score(PeerId peer) {
         return service.score(peer);
     }

@@ -263,6 +263,11 @@ public final class PubSubService implements PubSub {
     }
 
     @Override
+    public java.util.Optional<io.hivemesh.api.pubsub.PubSubStats> stats() {
+        return java.util.Optional.of(router.messageStats());
+    }
+
+    @Override
     public double score(PeerId peer) {
         return query("score of " + peer, () -> router.score(peer));
     }

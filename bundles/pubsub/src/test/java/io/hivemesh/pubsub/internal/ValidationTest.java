@@ -35,6 +35,7 @@ class ValidationTest {
         assertEquals(x.id, r.delivered.get(0).receivedFrom());
         assertEquals(1, r.scoring.delivered);
         assertEquals(1, Rpcs.messages(z.from(r.id)).size(), "forwarded to the other mesh peer");
+        assertEquals(new io.hivemesh.api.pubsub.PubSubStats(1, 1, 0, 0, 0), r.router.messageStats());
     }
 
     @Test
@@ -48,6 +49,7 @@ class ValidationTest {
         net.heartbeats((int) net.settings.seenTtl().toSeconds() + 1);
         net.inject(x, r, Rpcs.publish(m));
         assertEquals(2, r.deliveredCount(RouterFixture.id(m)), "a replay after the seen TTL is new again");
+        assertEquals(2, r.router.messageStats().received(), "duplicates are not counted as received");
     }
 
     @Test
@@ -57,6 +59,7 @@ class ValidationTest {
         net.inject(x, r, Rpcs.publish(fx.message(x, 1)));
         net.inject(x, r, Rpcs.publish(fx.message(x, 2)));
         assertEquals(List.of(Rejection.VALIDATOR_REJECTED, Rejection.IGNORED), r.scoring.rejections);
+        assertEquals(new io.hivemesh.api.pubsub.PubSubStats(2, 0, 1, 1, 0), r.router.messageStats());
         assertTrue(r.delivered.isEmpty());
         assertTrue(Rpcs.messages(z.from(r.id)).isEmpty(), "not forwarded");
     }
@@ -100,6 +103,7 @@ class ValidationTest {
         Message big = fx.message(x, net.settings.maxMessageBytes());
         net.inject(x, r, Rpcs.publish(big));
         assertEquals(List.of(Rejection.INVALID_SIGNATURE, Rejection.MALFORMED), r.scoring.rejections);
+        assertEquals(new io.hivemesh.api.pubsub.PubSubStats(2, 0, 2, 0, 0), r.router.messageStats());
         assertTrue(r.delivered.isEmpty());
         assertTrue(Rpcs.messages(z.from(r.id)).isEmpty());
     }
@@ -124,6 +128,7 @@ class ValidationTest {
         net.drain();
         assertEquals(2, ok.get().peers().size(), "flood published to both subscribed peers");
         assertEquals(1, Rpcs.messages(x.from(r.id)).size());
+        assertEquals(1, r.router.messageStats().published(), "the rejected publication is not counted");
     }
 
     @Test

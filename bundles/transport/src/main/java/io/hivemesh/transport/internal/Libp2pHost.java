@@ -87,6 +87,7 @@ public final class Libp2pHost implements Host {
     private final Dialer<HostConnection> dialer;
     private final RequestResponseService requests;
     private final List<Channel> servers = new CopyOnWriteArrayList<>();
+    private final TrafficCounter traffic = new TrafficCounter();
     private final AtomicLong refusalLogged = new AtomicLong(Long.MIN_VALUE);
     private volatile List<Multiaddr> boundAddresses = List.of();
 
@@ -150,6 +151,7 @@ public final class Libp2pHost implements Host {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addFirst(TrafficCounter.NAME, traffic);
                             accept(ch);
                         }
                     });
@@ -364,6 +366,7 @@ public final class Libp2pHost implements Host {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addFirst(TrafficCounter.NAME, traffic);
                         upgrader.upgrade(ch, true, expected, upgraded, (p, after, initiator, remote) ->
                                 startYamux(p, after, true, remote, scope, upgraded));
                     }
@@ -572,6 +575,11 @@ public final class Libp2pHost implements Host {
         m.put("perf", config.perf() ? "served (" + Perf.PROTOCOL + ", 1 stream per peer, "
                 + (Perf.MAX_BYTES >> 20) + " MiB per request)" : "not served");
         return m;
+    }
+
+    @Override
+    public java.util.Optional<io.hivemesh.api.net.Traffic> traffic() {
+        return java.util.Optional.of(traffic.totals());
     }
 
     @Override

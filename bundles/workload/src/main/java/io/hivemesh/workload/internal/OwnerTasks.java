@@ -169,8 +169,21 @@ public final class OwnerTasks {
             }
         }
         if (matched) {
+            boolean wasAvailable = available(t.get(), t.get().assignments());
             ctx.store().putTask(t.get().withAssignments(next, ctx.clock().millis()));
+            if (!wasAvailable && available(t.get(), next)) {
+                // what the apply-latency metric measures: Applied/Updated to this event
+                ctx.event(s.taskId(), t.get().generation(), "Available", "all " + t.get().replicas()
+                        + " replica(s) of generation " + t.get().generation() + " running");
+            }
         }
+    }
+
+    /** Whether every wanted replica of {@code t}'s current generation reports Running. */
+    static boolean available(OwnedTask t, List<Assignment> assignments) {
+        long running = assignments.stream().filter(a -> a.generation() == t.generation()
+                && a.state().equals("Running")).count();
+        return t.replicas() > 0 && running >= t.replicas();
     }
 
     /**

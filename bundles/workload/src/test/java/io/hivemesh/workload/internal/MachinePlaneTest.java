@@ -89,6 +89,13 @@ class MachinePlaneTest extends InProcessMeshTest {
         // The events tell the story.
         List<String> kinds = a.service().events("web").stream().map(e -> e.kind()).toList();
         assertTrue(kinds.containsAll(List.of("Applied", "Tender", "SharesDistributed", "Awarded")), kinds.toString());
+        // both replicas Running on the owner: the generation is Available, once (the apply-latency metric's end;
+        // recorded just after the owner stores the report, so awaited)
+        await("the Available event", 10, () -> a.service().events("web").stream()
+                .anyMatch(e -> e.kind().equals("Available")));
+        List<String> after = a.service().events("web").stream().map(e -> e.kind()).toList();
+        assertEquals(1, after.stream().filter("Available"::equals).count(), after.toString());
+        assertTrue(after.indexOf("Applied") < after.indexOf("Available"), after.toString());
     }
 
     @Test

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hivemesh.rest.internal.http.ApiException;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -161,7 +162,8 @@ public final class ServerSideApply {
             }
             for (FieldPath p : e.fields()) {
                 for (int n = 1; n <= p.length(); n++) {
-                    index.computeIfAbsent(p.prefix(n), k -> new LinkedHashSet<>()).add(e);
+                    // By identity: an entry's hash covers all its fields.
+                    index.computeIfAbsent(p.prefix(n), k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(e);
                 }
             }
         }

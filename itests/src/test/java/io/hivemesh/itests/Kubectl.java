@@ -109,11 +109,10 @@ final class Kubectl {
         return ctx;
     }
 
-    /** A copy of this kubeconfig with the token replaced (or removed when {@code token} is null). */
+    /** A copy of this kubeconfig with another token. */
     Kubectl withToken(Path file, String token) throws Exception {
         String text = Files.readString(kubeconfig);
-        String replaced = token == null ? text.replaceAll("(?m)^\\s*token:.*\\R", "")
-                : text.replaceAll("(?m)^(\\s*token:).*$", "$1 " + token);
+        String replaced = text.replaceAll("(?m)^(\\s*token:).*$", "$1 " + token);
         Files.writeString(file, replaced);
         return new Kubectl(file, cache);
     }

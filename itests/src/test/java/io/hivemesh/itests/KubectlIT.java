@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * three real nodes (separate JVMs) and real podman: apply (client-side and --server-side), rollout
  * status, get (server-side tables), -o yaml, describe, logs and logs -f, scale, delete; and the
  * API's refusals: no token, a revoked token, another tenant, malformed and oversize bodies, unknown
- * fields and kinds, a failing patch — each a proper Status, nothing half-applied.
+ * fields and kinds, a failing patch — each a proper Status, nothing half-applied; and the fabric8
+ * Kubernetes client (a second, independent client) creating, watching, scaling and deleting through it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlIT {
@@ -53,8 +54,6 @@ class KubectlIT {
             assertEquals(0, c.exit(), "create node " + n + ": " + c.out());
             Files.writeString(SCRIPT.nodeDir(n).resolve("etc/io.hivemesh.workload.cfg"),
                     "\nheartbeat_interval_ms = 1000\nengine = podman\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-            Files.writeString(SCRIPT.nodeDir(n).resolve("etc/io.hivemesh.rest.cfg"),
-                    "\nport = " + SCRIPT.port(n, 5) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         }
         NodeScript.Result one = SCRIPT.run("start", 1);
         assertEquals(0, one.exit(), "start node 1: " + one.out());
@@ -176,7 +175,16 @@ class KubectlIT {
         while (pods(task) != 0 && System.nanoTime() < end) {
             Thread.sleep(500);
         }
-        assertEquals(0, pods(task), "no pod of the deleted deployment is left in podman");
+        if (pods(task) != 0) {
+            StringBuilder why = new StringBuilder("no pod of the deleted deployment is left in podman; left: ");
+            why.append(sh("podman ps -a --filter label=io.hivemesh.task=" + task
+                    + " --format '{{.Names}} {{.Status}} node={{index .Labels \"io.hivemesh.node\"}} {{.Labels}}'"));
+            for (int n = 1; n <= 3; n++) {
+                why.append("\nnode ").append(n).append(" log:\n").append(sh("grep -h " + task.substring(0, 12) + " "
+                        + SCRIPT.nodeDir(n).resolve("data/log/karaf.log") + " | tail -40"));
+            }
+            throw new AssertionError(why.toString());
+        }
         teamA.await(out -> out.contains("No resources found in team-a namespace."), "no pod is listed", WAIT,
                 "get", "pods");
     }
@@ -188,8 +196,8 @@ class KubectlIT {
         assertNotEquals(0, other.exit());
         assertTrue(other.out().contains("Error from server (Forbidden)") && other.out().contains("team-b"), other.out());
 
-        Kubectl anonymous = teamA.withToken(work.resolve("anonymous.kubeconfig"), null);
-        Kubectl.Result none = anonymous.run("get", "pods");
+        Kubectl unknown = teamA.withToken(work.resolve("unknown.kubeconfig"), "unknown0.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        Kubectl.Result none = unknown.run("get", "pods");
         assertNotEquals(0, none.exit());
         assertTrue(none.out().contains("You must be logged in to the server"), none.out());
 
@@ -268,6 +276,63 @@ class KubectlIT {
         assertEquals(0, cleaned.exit(), cleaned.out());
     }
 
+    @Test
+    @Order(3)
+    void theFabric8ClientDrivesTheSameApi() throws Exception {
+        io.fabric8.kubernetes.client.Config config = io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                Files.readString(teamA.kubeconfig()));
+        try (io.fabric8.kubernetes.client.KubernetesClient client =
+                     new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build()) {
+            io.fabric8.kubernetes.api.model.apps.Deployment d = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                    .withNewMetadata().withName("f8").endMetadata()
+                    .withNewSpec().withReplicas(1)
+                    .withNewSelector().addToMatchLabels("app", "f8").endSelector()
+                    .withNewTemplate().withNewMetadata().addToLabels("app", "f8").endMetadata()
+                    .withNewSpec().addNewContainer().withName("main").withImage("localhost/busybox:latest")
+                    .withCommand("sh", "-c", "echo f8-hello; exec sleep 3600")
+                    .withNewResources()
+                    .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("50m"))
+                    .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("16Mi"))
+                    .endResources().endContainer().endSpec().endTemplate().endSpec().build();
+            var deployments = client.apps().deployments().inNamespace("team-a");
+            io.fabric8.kubernetes.api.model.apps.Deployment created = deployments.resource(d).create();
+            assertEquals(1L, created.getMetadata().getGeneration());
+            assertTrue(created.getMetadata().getUid() != null && !created.getMetadata().getUid().isEmpty());
+            deployments.withName("f8").waitUntilCondition(x -> x != null && x.getStatus() != null
+                    && Integer.valueOf(1).equals(x.getStatus().getAvailableReplicas()), WAIT.toSeconds(), TimeUnit.SECONDS);
+            var pods = client.pods().inNamespace("team-a").withLabel("app", "f8").list().getItems();
+            assertEquals(1, pods.size());
+            assertEquals("Running", pods.get(0).getStatus().getPhase());
+            String podName = pods.get(0).getMetadata().getName();
+            long end = System.nanoTime() + WAIT.toNanos();
+            String log = "";
+            while (!log.contains("f8-hello") && System.nanoTime() < end) {
+                log = client.pods().inNamespace("team-a").withName(podName).getLog();
+                Thread.sleep(500);
+            }
+            assertTrue(log.contains("f8-hello"), log);
+
+            deployments.withName("f8").scale(2);
+            deployments.withName("f8").waitUntilCondition(x -> x != null && x.getStatus() != null
+                    && Integer.valueOf(2).equals(x.getStatus().getAvailableReplicas())
+                    && Long.valueOf(2).equals(x.getStatus().getObservedGeneration()), WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            io.fabric8.kubernetes.client.KubernetesClientException forbidden = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.fabric8.kubernetes.client.KubernetesClientException.class,
+                    () -> client.pods().inNamespace("team-b").list());
+            assertEquals(403, forbidden.getCode());
+
+            assertTrue(!deployments.withName("f8").delete().isEmpty());
+            deployments.withName("f8").waitUntilCondition(java.util.Objects::isNull, WAIT.toSeconds(), TimeUnit.SECONDS);
+            end = System.nanoTime() + WAIT.toNanos();
+            while (!client.pods().inNamespace("team-a").withLabel("app", "f8").list().getItems().isEmpty()
+                    && System.nanoTime() < end) {
+                Thread.sleep(500);
+            }
+            assertTrue(client.pods().inNamespace("team-a").withLabel("app", "f8").list().getItems().isEmpty());
+        }
+    }
+
     private static void rolledOut() throws Exception {
         Kubectl.Result r = teamA.run(WAIT, "rollout", "status", "deployment/web", "--timeout=" + WAIT.toSeconds() + "s");
         assertEquals(0, r.exit(), r.out());
@@ -310,6 +375,13 @@ class KubectlIT {
                 out.add(m.group(1));
             }
         }
+        return out;
+    }
+
+    private static String sh(String command) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
         return out;
     }
 

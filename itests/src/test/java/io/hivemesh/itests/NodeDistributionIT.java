@@ -62,7 +62,7 @@ public class NodeDistributionIT extends KarafTestSupport {
                 .collect(Collectors.toList());
         List<String> names = ours.stream().map(Bundle::getSymbolicName).sorted().collect(Collectors.toList());
         assertEquals(List.of("io.hivemesh.api", "io.hivemesh.crypto", "io.hivemesh.dht", "io.hivemesh.discovery", "io.hivemesh.protocol",
-                "io.hivemesh.pubsub", "io.hivemesh.runtime", "io.hivemesh.runtime-podman", "io.hivemesh.shell",
+                "io.hivemesh.pubsub", "io.hivemesh.rest", "io.hivemesh.runtime", "io.hivemesh.runtime-podman", "io.hivemesh.shell",
                 "io.hivemesh.transport", "io.hivemesh.workload"), names);
         for (Bundle b : ours) {
             assertEquals(b.getSymbolicName() + " state", Bundle.ACTIVE, b.getState());

@@ -55,6 +55,10 @@ public final class Watches {
     /** Starts a watch of {@code kind} in {@code namespace} (null: the caller's visible namespaces). */
     public void start(HttpServletRequest req, HttpServletResponse resp, KubeKind kind, String namespace,
                       Predicate<ObjectNode> filter) throws IOException {
+        String upgrade = req.getHeader("Upgrade");
+        if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
+            throw ApiException.badRequest("watches over WebSocket are not served: watch over HTTP (a chunked stream of JSON lines)");
+        }
         if (open.incrementAndGet() > maxWatches) {
             open.decrementAndGet();
             throw ApiException.of(429, "TooManyRequests", "too many open watches on this node (" + maxWatches + ")");

@@ -53,6 +53,7 @@ public abstract class KarafTestSupport {
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", freePort()),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", freePort()),
             editConfigurationFilePut("etc/io.hivemesh.transport.cfg", "listen", "/ip4/127.0.0.1/tcp/0"),
+            editConfigurationFilePut("etc/io.hivemesh.rest.cfg", "port", freePort()),
             systemProperty("pax.exam.osgi.unresolved.fail").value("true"),
         };
     }

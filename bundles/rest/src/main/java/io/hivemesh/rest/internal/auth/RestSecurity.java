@@ -3,7 +3,7 @@ package io.hivemesh.rest.internal.auth;
 import io.hivemesh.rest.internal.tls.IssuedCertificate;
 import io.hivemesh.rest.internal.tls.NodeTls;
 import io.hivemesh.rest.internal.tls.Pem;
-import io.hivemesh.rest.internal.tls.SecureFiles;
+import io.hivemesh.rest.internal.http.SecureFiles;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

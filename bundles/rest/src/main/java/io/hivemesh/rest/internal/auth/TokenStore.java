@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hivemesh.rest.internal.http.Json;
-import io.hivemesh.rest.internal.tls.SecureFiles;
+import io.hivemesh.rest.internal.http.SecureFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

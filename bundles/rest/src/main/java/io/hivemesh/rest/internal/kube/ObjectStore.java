@@ -2,7 +2,7 @@ package io.hivemesh.rest.internal.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hivemesh.rest.internal.http.AtomicFiles;
+import io.hivemesh.rest.internal.http.SecureFiles;
 import io.hivemesh.rest.internal.http.Json;
 
 import java.io.IOException;
@@ -110,9 +110,9 @@ public final class ObjectStore {
         }
     }
 
-    private void reserve() throws IOException {
+    private void reserve() {
         ceiling = rv + RESERVE;
-        AtomicFiles.write(dir.resolve("resource-version"), Long.toString(ceiling).getBytes(StandardCharsets.US_ASCII));
+        SecureFiles.write(dir.resolve("resource-version"), Long.toString(ceiling).getBytes(StandardCharsets.US_ASCII));
     }
 
     public synchronized List<String> problems() {
@@ -123,11 +123,7 @@ public final class ObjectStore {
     public synchronized long nextRv() {
         rv++;
         if (rv >= ceiling) {
-            try {
-                reserve();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot reserve resource versions in " + dir, e);
-            }
+            reserve();
         }
         return rv;
     }
@@ -184,11 +180,7 @@ public final class ObjectStore {
             o.set(MANAGED, managed.deepCopy());
         }
         ((ObjectNode) o.with("metadata")).put("resourceVersion", Long.toString(nextRv()));
-        try {
-            AtomicFiles.write(file(key), Json.bytes(o));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file(key), e);
-        }
+        SecureFiles.write(file(key), Json.bytes(o));
         objects.put(key, o);
         return shown(o);
     }

@@ -1,5 +1,6 @@
 package io.hivemesh.rest.internal.tls;
 
+import io.hivemesh.rest.internal.http.SecureFiles;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;

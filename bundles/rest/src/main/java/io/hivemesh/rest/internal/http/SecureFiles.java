@@ -1,4 +1,4 @@
-package io.hivemesh.rest.internal.tls;
+package io.hivemesh.rest.internal.http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Files that hold secrets: written owner-only (0600) and atomically (a temporary file in the same
- * directory, then an atomic rename), so a reader sees the old content or the new, never a part.
+ * The bundle's files on disk (secrets and API objects alike): written owner-only (0600), synced, and
+ * atomically (a temporary file in the same directory, then an atomic rename), so a reader sees the old
+ * content or the new, never a part, also after a crash.
  */
 public final class SecureFiles {
     private static final Set<PosixFilePermission> OWNER_RW = PosixFilePermissions.fromString("rw-------");
@@ -44,7 +45,14 @@ public final class SecureFiles {
         try {
             tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
             setPermissions(tmp, OWNER_RW);
-            Files.write(tmp, bytes);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
